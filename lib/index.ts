@@ -1,0 +1,6 @@
+export { orderedWait } from './orderedWait.js';
+export { unorderedWait } from './unorderedWait.js';
+export { AsyncTimeoutError } from './AsyncTimeoutError.js';
+export { fixedDelay, exponentialDelay, type ExponentialDelayConfig } from './retryDelays.js';
+export { withResultFuture, type ResultFuture, type CallbackAsyncFunction } from './withResultFuture.js';
+export type { AsyncFunction, AsyncContext, AsyncWaitConfig, AsyncRetryConfig } from './types.js';

@@ -1,0 +1,382 @@
+import { from, Observable, Subscriber, type ObservableInput, type SchedulerAction, type Subscription } from 'rxjs';
+import { AsyncTimeoutError } from '../AsyncTimeoutError.js';
+import { delayError } from './describe.js';
+import { Entry, EntryState, PENDING_PROMISE } from './entry.js';
+import { EntryList } from './entryList.js';
+import type { EntryQueue } from './entryQueue.js';
+import { Fifo } from './fifo.js';
+import { InnerSubscriber, type InnerSink } from './innerSubscriber.js';
+import type { AsyncWaitOptions } from './options.js';
+
+/**
+ * The operator core shared by `orderedWait` and `unorderedWait` (Flink's AsyncWaitOperator): it
+ * admits source values as entries up to capacity, buffers the rest in arrival order, runs each
+ * entry's attempts, deadline and fallback, and emits what the queue releases. One instance per
+ * subscription; it is the source's subscriber.
+ */
+export class AsyncWaitCore<T, R> extends Subscriber<T> implements InnerSink<T, R> {
+  /** Values that arrived while `capacity` entries were held; they start in arrival order. */
+  private readonly waiting = new Fifo<T>();
+  /** Entries with an attempt in flight or a retry pending, in start order, which is deadline order. */
+  private readonly inFlight = new EntryList<Entry<T, R>>();
+  /** Entries whose onTimeout/onError fallback is running: untimed, but stopped on teardown. */
+  private readonly fallbacks = new EntryList<Entry<T, R>>();
+  /** Index of the next value to start; values start in source order, so it is also its source index. */
+  private nextIndex = 0;
+  /** The source completed: complete once nothing is held or waiting. */
+  private sourceDone = false;
+  /** A drain loop is on the stack: work found meanwhile is left to it, which keeps the stack flat. */
+  private draining = false;
+  /** The one pending deadline check, for the oldest in-flight entry; null when none is armed. */
+  private timer: Subscription | null = null;
+  /** The entry whose `fn` call is on the stack, so that a synchronous failure retries in a loop. */
+  private invoking: Entry<T, R> | null = null;
+
+  constructor(
+    private readonly out: Subscriber<R>,
+    private readonly options: AsyncWaitOptions<T, R>,
+    private readonly queue: EntryQueue<Entry<T, R>>,
+  ) {
+    super();
+  }
+
+  /** Subscribes the core to `source` on behalf of `out`, with teardown wired both ways. */
+  static subscribe<T, R>(
+    source: Observable<T>,
+    out: Subscriber<R>,
+    options: AsyncWaitOptions<T, R>,
+    queue: EntryQueue<Entry<T, R>>,
+  ): void {
+    const core = new AsyncWaitCore(out, options, queue);
+    // Added before subscribing, so that a source that errors synchronously still finds the teardown.
+    out.add(core);
+    out.add(() => core.teardown());
+    source.subscribe(core);
+  }
+
+  protected override _next(value: T): void {
+    if (this.draining || this.queue.size >= this.options.capacity) {
+      this.waiting.push(value);
+      return;
+    }
+    // Outside a drain loop nothing waits unless the queue is full, so this value can start now.
+    this.draining = true;
+    this.start(value);
+    this.drainLoop();
+  }
+
+  protected override _error(error: unknown): void {
+    this.out.error(error);
+  }
+
+  protected override _complete(): void {
+    this.sourceDone = true;
+    // Releases the source's resources; the core's own work is torn down with `out`, not here.
+    this.unsubscribe();
+    if (!this.draining) this.completeIfDrained();
+  }
+
+  // --- admission and emission -------------------------------------------------------------------
+
+  private start(value: T): void {
+    const entry = new Entry<T, R>(value, this.nextIndex++);
+    this.queue.push(entry);
+    this.inFlight.append(entry);
+    const { timeout } = this.options;
+    if (timeout !== Infinity) {
+      entry.deadline = this.options.scheduler.now() + timeout;
+      if (this.timer === null) this.armTimer(timeout);
+    }
+    this.invoke(entry);
+  }
+
+  private drain(): void {
+    if (this.draining) return;
+    this.draining = true;
+    this.drainLoop();
+  }
+
+  /** Emits what the queue releases and starts waiting values as slots free up; `draining` is set. */
+  private drainLoop(): void {
+    const { queue, waiting, out } = this;
+    for (;;) {
+      const ready = queue.poll();
+      if (ready !== undefined) {
+        this.emit(ready);
+        if (out.closed) return;
+      } else if (waiting.length > 0 && queue.size < this.options.capacity) {
+        this.start(waiting.shift());
+        if (out.closed) return;
+      } else break;
+    }
+    this.draining = false;
+    if (this.sourceDone) this.completeIfDrained();
+  }
+
+  private emit(entry: Entry<T, R>): void {
+    const { out } = this;
+    const count = entry.count;
+    if (count === 1) out.next(entry.result as R);
+    else if (count > 1) {
+      const values = entry.result as R[];
+      for (let i = 0; i < count && !out.closed; i++) out.next(values[i]);
+    }
+  }
+
+  private completeIfDrained(): void {
+    if (this.queue.size === 0 && this.waiting.length === 0) this.out.complete();
+  }
+
+  // --- attempts ---------------------------------------------------------------------------------
+
+  /** Calls `fn` for the entry, again and again while it fails synchronously with a retry due at once. */
+  private invoke(entry: Entry<T, R>): void {
+    const { fn } = this.options;
+    const outer = this.invoking;
+    this.invoking = entry;
+    do {
+      entry.state = EntryState.Running;
+      let input: ObservableInput<R>;
+      try {
+        input = fn(entry.value, entry.index, entry);
+      } catch (error) {
+        this.attemptFailed(entry, error);
+        continue;
+      }
+      this.subscribeInner(entry, input);
+    } while ((entry.state as EntryState) === EntryState.RetryNow);
+    this.invoking = outer;
+  }
+
+  /** Runs an inner for the entry: Observables by subscription, Promises through `then`, arrays at once. */
+  private subscribeInner(entry: Entry<T, R>, input: ObservableInput<R>): void {
+    if (input instanceof Observable) {
+      const subscriber = new InnerSubscriber(this, entry);
+      entry.running = subscriber;
+      input.subscribe(subscriber);
+    } else if (Array.isArray(input)) {
+      entry.addAll(input);
+      this.innerCompleted(entry);
+    } else if (input != null && typeof (input as PromiseLike<R>).then === 'function') {
+      this.subscribePromise(entry, input as PromiseLike<R>);
+    } else {
+      let observable: Observable<R>;
+      try {
+        observable = from(input);
+      } catch (error) {
+        // Not an ObservableInput: a bug in the caller's fn, not a failed call, so no retry or fallback.
+        this.out.error(error);
+        return;
+      }
+      this.subscribeInner(entry, observable);
+    }
+  }
+
+  private subscribePromise(entry: Entry<T, R>, promise: PromiseLike<R>): void {
+    entry.running = PENDING_PROMISE;
+    const { attempt, state } = entry;
+    // A settlement counts only for the attempt (or fallback) that made the Promise, and only if
+    // nothing stopped it meanwhile; a Promise cannot be cancelled, only ignored.
+    const current = () => entry.running === PENDING_PROMISE && entry.attempt === attempt && entry.state === state;
+    promise.then(
+      (value) => {
+        if (!current()) return;
+        entry.add(value);
+        this.innerCompleted(entry);
+      },
+      (error: unknown) => {
+        if (current()) this.innerErrored(entry, error);
+      },
+    );
+  }
+
+  innerCompleted(entry: Entry<T, R>): void {
+    entry.running = null;
+    if (entry.state === EntryState.Fallback) {
+      this.fallbacks.remove(entry);
+      this.finish(entry);
+      return;
+    }
+    const { retry } = this.options;
+    if (retry !== null && retry.ifResult !== null && entry.attempt <= retry.count) {
+      let again: boolean;
+      try {
+        again = retry.ifResult(entry.results(), entry.value);
+      } catch (error) {
+        this.out.error(error);
+        return;
+      }
+      if (again) {
+        this.retryLater(entry);
+        return;
+      }
+    }
+    this.inFlight.remove(entry);
+    this.finish(entry);
+  }
+
+  innerErrored(entry: Entry<T, R>, error: unknown): void {
+    entry.running = null;
+    if (entry.state === EntryState.Fallback) this.out.error(error);
+    else this.attemptFailed(entry, error);
+  }
+
+  private attemptFailed(entry: Entry<T, R>, error: unknown): void {
+    const { retry } = this.options;
+    if (retry !== null && entry.attempt <= retry.count) {
+      let again = true;
+      if (retry.ifError !== null) {
+        try {
+          again = retry.ifError(error, entry.value);
+        } catch (predicateError) {
+          this.out.error(predicateError);
+          return;
+        }
+      }
+      if (again) {
+        this.retryLater(entry);
+        return;
+      }
+    }
+    this.inFlight.remove(entry);
+    entry.abort();
+    const { onError } = this.options;
+    if (onError === null) this.out.error(error);
+    else this.fallBack(entry, () => onError(error, entry.value, entry.index));
+  }
+
+  private retryLater(entry: Entry<T, R>): void {
+    const { delay } = this.options.retry!;
+    let ms: number;
+    if (typeof delay === 'number') ms = delay;
+    else {
+      try {
+        ms = delay(entry.attempt);
+      } catch (error) {
+        this.out.error(error);
+        return;
+      }
+      const error = delayError(ms, 'retry', `delay(${entry.attempt})`);
+      if (error !== null) {
+        this.out.error(error);
+        return;
+      }
+    }
+    entry.resetResult();
+    entry.attempt++;
+    if (ms > 0) {
+      entry.state = EntryState.WaitingRetry;
+      entry.running = this.options.scheduler.schedule(runRetry, ms, { core: this, entry });
+    } else if (this.invoking === entry) {
+      entry.state = EntryState.RetryNow;
+    } else {
+      this.invoke(entry);
+    }
+  }
+
+  /** Runs a retry whose delay has passed. */
+  retryDue(entry: Entry<T, R>): void {
+    entry.running = null;
+    this.invoke(entry);
+  }
+
+  private finish(entry: Entry<T, R>): void {
+    entry.state = EntryState.Done;
+    this.queue.complete(entry);
+    this.drain();
+  }
+
+  private fallBack(entry: Entry<T, R>, fallback: () => ObservableInput<R>): void {
+    entry.state = EntryState.Fallback;
+    entry.resetResult();
+    let input: ObservableInput<R>;
+    try {
+      input = fallback();
+    } catch (error) {
+      this.out.error(error);
+      return;
+    }
+    this.fallbacks.append(entry);
+    this.subscribeInner(entry, input);
+  }
+
+  // --- time ---------------------------------------------------------------------------------------
+
+  rearm(timer: Subscription): void {
+    this.timer = timer;
+  }
+
+  private armTimer(delay: number): void {
+    this.timer = this.options.scheduler.schedule(checkDeadlines, delay, this);
+  }
+
+  /**
+   * Times out every in-flight entry whose deadline has passed. Deadlines grow with start order, so
+   * only the oldest entries need looking at. Returns the delay to the next deadline, or -1 if none.
+   */
+  expire(): number {
+    const now = this.options.scheduler.now();
+    let head: Entry<T, R> | null;
+    while ((head = this.inFlight.head) !== null && head.deadline <= now) {
+      this.timeOut(head);
+      if (this.out.closed) return -1;
+    }
+    if (head === null) {
+      this.timer = null;
+      return -1;
+    }
+    return head.deadline - now;
+  }
+
+  private timeOut(entry: Entry<T, R>): void {
+    this.inFlight.remove(entry);
+    entry.stop();
+    entry.abort();
+    const { onTimeout } = this.options;
+    if (onTimeout === null) {
+      this.out.error(new AsyncTimeoutError(entry.value, entry.index, this.options.timeout));
+    } else {
+      this.fallBack(entry, () => onTimeout(entry.value, entry.index));
+    }
+  }
+
+  // --- teardown -----------------------------------------------------------------------------------
+
+  /** Stops every inner, retry and timer and aborts every unfinished entry; runs once, with `out`. */
+  private teardown(): void {
+    this.timer?.unsubscribe();
+    this.timer = null;
+    for (let entry = this.inFlight.takeAll(); entry !== null; ) {
+      const next = entry.next;
+      entry.prev = entry.next = null;
+      entry.state = EntryState.Cancelled;
+      entry.stop();
+      entry.abort();
+      entry = next;
+    }
+    for (let entry = this.fallbacks.takeAll(); entry !== null; ) {
+      const next = entry.next;
+      entry.prev = entry.next = null;
+      entry.state = EntryState.Cancelled;
+      entry.stop();
+      entry = next;
+    }
+    this.waiting.clear();
+    this.queue.clear();
+  }
+}
+
+function checkDeadlines<T, R>(this: SchedulerAction<AsyncWaitCore<T, R>>, core?: AsyncWaitCore<T, R>): void {
+  const next = core!.expire();
+  // Keep what schedule returns: an action may hand the work to a new one (VirtualAction does).
+  if (next >= 0) core!.rearm(this.schedule(core, next));
+}
+
+function runRetry<T, R>(this: SchedulerAction<RetryState<T, R>>, state?: RetryState<T, R>): void {
+  state!.core.retryDue(state!.entry);
+}
+
+interface RetryState<T, R> {
+  core: AsyncWaitCore<T, R>;
+  entry: Entry<T, R>;
+}

@@ -1,0 +1,108 @@
+import type { AsyncContext } from '../types.js';
+import type { ListNode } from './entryList.js';
+import type { QueueNode } from './entryQueue.js';
+
+/** Where an entry is in its life. */
+export const enum EntryState {
+  /** An attempt's call is in flight. */
+  Running,
+  /** An attempt failed synchronously and the next one starts at once, from the attempt loop. */
+  RetryNow,
+  /** Waiting for the retry delay to pass. */
+  WaitingRetry,
+  /** Timed out or failed for good; the onTimeout/onError fallback's inner is running. */
+  Fallback,
+  /** The result is final and waits in the queue to be emitted. */
+  Done,
+  /** Torn down by an error or unsubscription; nothing of it may run again. */
+  Cancelled,
+}
+
+/** Something to stop: an inner subscription, a retry timer, or a pending Promise. */
+export interface Stoppable {
+  unsubscribe(): void;
+}
+
+/** Marks an entry whose attempt is a Promise: it cannot be stopped, only ignored when it settles. */
+export const PENDING_PROMISE: Stoppable = Object.freeze({ unsubscribe() {} });
+
+/**
+ * One source element from the first call of `fn` until its result is emitted (Flink's
+ * ResultFuture): it collects the inner's values, completes once, and is the `context` that `fn`
+ * receives. Everything about the element lives in this one object, linked into the lists and
+ * queue that hold it, so that admitting an element allocates nothing else.
+ */
+export class Entry<T, R> implements AsyncContext, ListNode<Entry<T, R>>, QueueNode<Entry<T, R>> {
+  attempt = 1;
+  state = EntryState.Running;
+  /** The result so far: nothing, one value, or (from the second value on) an array of them. */
+  result: R | R[] | undefined = undefined;
+  /** How many values `result` holds; with 2 or more it is an array. */
+  count = 0;
+  /** Scheduler time by which the entry must be done; Infinity without a timeout. */
+  deadline = Infinity;
+  /** What runs for the entry now, to stop on timeout or teardown. */
+  running: Stoppable | null = null;
+  /** Whether the entry ended in any way other than normal completion. */
+  aborted = false;
+  private controller: AbortController | null = null;
+
+  prev: Entry<T, R> | null = null;
+  next: Entry<T, R> | null = null;
+  queueNext: Entry<T, R> | null = null;
+  ready = false;
+
+  constructor(
+    readonly value: T,
+    readonly index: number,
+  ) {}
+
+  get signal(): AbortSignal {
+    let controller = this.controller;
+    if (controller === null) {
+      controller = this.controller = new AbortController();
+      if (this.aborted) controller.abort();
+    }
+    return controller.signal;
+  }
+
+  add(value: R): void {
+    const count = this.count;
+    if (count === 0) this.result = value;
+    else if (count === 1) this.result = [this.result as R, value];
+    else (this.result as R[]).push(value);
+    this.count = count + 1;
+  }
+
+  /** Takes an array's items as the whole result, copying only when there are several. */
+  addAll(values: ArrayLike<R>): void {
+    const length = values.length;
+    for (let i = 0; i < length; i++) this.add(values[i]);
+  }
+
+  /** The result as an array, for `ifResult`. */
+  results(): readonly R[] {
+    const count = this.count;
+    return count === 0 ? [] : count === 1 ? [this.result as R] : (this.result as R[]);
+  }
+
+  resetResult(): void {
+    this.result = undefined;
+    this.count = 0;
+  }
+
+  /** Stops whatever runs for the entry; a Promise's late settlement is then ignored. */
+  stop(): void {
+    const running = this.running;
+    if (running !== null) {
+      this.running = null;
+      running.unsubscribe();
+    }
+  }
+
+  abort(): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.controller?.abort();
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * A first-in first-out buffer on a growable ring. `push` and `shift` are O(1) however long it
+ * grows; `Array#shift` is O(n) once V8 leaves its fast path, which is what makes rxjs `mergeMap`
+ * slow down when a synchronous source floods its buffer.
+ */
+export class Fifo<T> {
+  private items: (T | undefined)[] = new Array(16);
+  // Always a power of two, so a position wraps with a mask instead of a division.
+  private mask = 15;
+  private head = 0;
+  private count = 0;
+
+  get length(): number {
+    return this.count;
+  }
+
+  push(item: T): void {
+    if (this.count > this.mask) this.grow();
+    this.items[(this.head + this.count) & this.mask] = item;
+    this.count++;
+  }
+
+  /** Removes and returns the oldest item; the caller checks `length` first. */
+  shift(): T {
+    const item = this.items[this.head] as T;
+    // Release the slot so a consumed value can be collected while the ring lives on.
+    this.items[this.head] = undefined;
+    this.head = (this.head + 1) & this.mask;
+    this.count--;
+    return item;
+  }
+
+  /** Calls `visit` for each item, oldest first, without removing any. */
+  forEach(visit: (item: T) => void): void {
+    for (let i = 0; i < this.count; i++) visit(this.items[(this.head + i) & this.mask] as T);
+  }
+
+  clear(): void {
+    this.items = new Array(16);
+    this.mask = 15;
+    this.head = 0;
+    this.count = 0;
+  }
+
+  private grow(): void {
+    const size = this.mask + 1;
+    const next: (T | undefined)[] = new Array(size * 2);
+    for (let i = 0; i < size; i++) next[i] = this.items[(this.head + i) & this.mask];
+    this.items = next;
+    this.mask = size * 2 - 1;
+    this.head = 0;
+  }
+}

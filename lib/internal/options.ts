@@ -1,0 +1,148 @@
+import { asyncScheduler, type ObservableInput, type SchedulerLike } from 'rxjs';
+import type { AsyncFunction, AsyncRetryConfig, AsyncWaitConfig } from '../types.js';
+import { argumentError, delayError, isIntegerOrInfinity } from './describe.js';
+
+/** The operator's arguments, checked and with defaults filled in. */
+export interface AsyncWaitOptions<T, R> {
+  readonly fn: AsyncFunction<T, R>;
+  readonly timeout: number;
+  readonly capacity: number;
+  readonly onTimeout: ((value: T, index: number) => ObservableInput<R>) | null;
+  readonly onError: ((error: unknown, value: T, index: number) => ObservableInput<R>) | null;
+  readonly retry: RetryOptions<T, R> | null;
+  readonly scheduler: SchedulerLike;
+}
+
+export interface RetryOptions<T, R> {
+  readonly count: number;
+  /** Delay before retry `n`; a function's answer is checked where it is used. */
+  readonly delay: number | ((retry: number) => number);
+  readonly ifError: ((error: unknown, value: T) => boolean) | null;
+  readonly ifResult: ((result: readonly R[], value: T) => boolean) | null;
+}
+
+/** Flink's default queue capacity. */
+export const DEFAULT_CAPACITY = 100;
+
+const CONFIG_KEYS = ['timeout', 'capacity', 'onTimeout', 'onError', 'retry', 'scheduler'];
+const RETRY_KEYS = ['count', 'delay', 'ifError', 'ifResult'];
+
+/**
+ * Checks the arguments of either overload and fills in defaults. Every bad input throws here, at
+ * operator creation, naming the operator, the argument and the value received, so that a mistake
+ * surfaces where it is written rather than at the first element.
+ */
+export function parseOptions<T, R>(
+  operator: string,
+  fn: AsyncFunction<T, R>,
+  timeoutOrConfig: number | AsyncWaitConfig<T, R> | undefined,
+  capacity: number | undefined,
+): AsyncWaitOptions<T, R> {
+  const check = new ArgumentChecker(operator);
+  check.fn('fn', fn);
+  if (timeoutOrConfig === null || typeof timeoutOrConfig !== 'object') {
+    if (timeoutOrConfig !== undefined && typeof timeoutOrConfig !== 'number') {
+      throw check.error(TypeError, 'timeout', 'a number of milliseconds or a config object', timeoutOrConfig);
+    }
+    return {
+      fn,
+      timeout: check.timeout('timeout', timeoutOrConfig),
+      capacity: check.capacity('capacity', capacity),
+      onTimeout: null,
+      onError: null,
+      retry: null,
+      scheduler: asyncScheduler,
+    };
+  }
+  if (capacity !== undefined) {
+    throw check.error(TypeError, 'capacity', 'omitted when a config object is given', capacity);
+  }
+  const config = timeoutOrConfig;
+  check.knownKeys('config', config, CONFIG_KEYS);
+  return {
+    fn,
+    timeout: check.timeout('config.timeout', config.timeout),
+    capacity: check.capacity('config.capacity', config.capacity),
+    onTimeout: check.optionalFn('config.onTimeout', config.onTimeout),
+    onError: check.optionalFn('config.onError', config.onError),
+    retry: config.retry === undefined ? null : parseRetry(check, config.retry),
+    scheduler: check.scheduler('config.scheduler', config.scheduler),
+  };
+}
+
+function parseRetry<T, R>(check: ArgumentChecker, retry: AsyncRetryConfig<T, R>): RetryOptions<T, R> {
+  if (retry === null || typeof retry !== 'object') {
+    throw check.error(TypeError, 'config.retry', 'an object like { count, delay }', retry);
+  }
+  check.knownKeys('config.retry', retry, RETRY_KEYS);
+  const { count, delay = 0 } = retry;
+  if (typeof count !== 'number') throw check.error(TypeError, 'config.retry.count', 'a number', count);
+  if (!(count >= 0) || !isIntegerOrInfinity(count)) {
+    throw check.error(RangeError, 'config.retry.count', 'an integer from 0 and up or `Infinity`', count);
+  }
+  if (typeof delay !== 'function') {
+    const error = delayError(delay, check.operator, 'config.retry.delay');
+    if (error) throw error;
+  }
+  return {
+    count,
+    delay,
+    ifError: check.optionalFn('config.retry.ifError', retry.ifError),
+    ifResult: check.optionalFn('config.retry.ifResult', retry.ifResult),
+  };
+}
+
+class ArgumentChecker {
+  constructor(readonly operator: string) {}
+
+  error(Err: typeof TypeError, argument: string, expected: string, got: unknown): Error {
+    return argumentError(Err, this.operator, argument, expected, got);
+  }
+
+  fn(argument: string, value: unknown): void {
+    if (typeof value !== 'function') throw this.error(TypeError, argument, 'a function', value);
+  }
+
+  optionalFn<F>(argument: string, value: F | undefined): F | null {
+    if (value === undefined) return null;
+    this.fn(argument, value);
+    return value;
+  }
+
+  timeout(argument: string, value: unknown): number {
+    if (value === undefined) return Infinity;
+    if (typeof value !== 'number') throw this.error(TypeError, argument, 'a number of milliseconds', value);
+    if (!(value > 0)) throw this.error(RangeError, argument, 'a number > 0 or `Infinity`', value);
+    return value;
+  }
+
+  capacity(argument: string, value: unknown): number {
+    if (value === undefined) return DEFAULT_CAPACITY;
+    if (typeof value !== 'number') throw this.error(TypeError, argument, 'a number', value);
+    if (!(value >= 1) || !isIntegerOrInfinity(value)) {
+      throw this.error(RangeError, argument, 'an integer from 1 and up or `Infinity`', value);
+    }
+    return value;
+  }
+
+  scheduler(argument: string, value: SchedulerLike | undefined): SchedulerLike {
+    if (value === undefined) return asyncScheduler;
+    if (
+      value === null ||
+      typeof value !== 'object' ||
+      typeof value.schedule !== 'function' ||
+      typeof value.now !== 'function'
+    ) {
+      throw this.error(TypeError, argument, 'a SchedulerLike (with schedule and now)', value);
+    }
+    return value;
+  }
+
+  knownKeys(argument: string, value: object, known: readonly string[]): void {
+    for (const key of Object.keys(value)) {
+      if (!known.includes(key)) {
+        throw this.error(TypeError, `${argument}.${key}`, `absent (known options: ${known.join(', ')})`, key);
+      }
+    }
+  }
+}

@@ -1,0 +1,102 @@
+import type { OperatorFunction } from 'rxjs';
+import { asyncWait } from './internal/asyncWait.js';
+import { parseOptions } from './internal/options.js';
+import type { AsyncFunction, AsyncWaitConfig } from './types.js';
+
+/**
+ * Calls an asynchronous function for every source value, many at once, and emits the results in
+ * source order.
+ *
+ * <span class="informal">Like {@link mergeMap} with a concurrency limit, a per-call timeout and a
+ * reorder buffer: calls overlap, results never overtake each other.</span>
+ *
+ * ```text
+ * source:   --a--b--c----------|
+ * fn(a):      ------A|                 (slow)
+ * fn(b):         --B|                  (fast, waits behind A)
+ * fn(c):            ---C|
+ * result:   ---------(AB)-C----|
+ * ```
+ *
+ * Apache Flink's `AsyncDataStream.orderedWait` for RxJS. Each source value becomes an entry:
+ * `fn(value, index, context)` is called, and every value its `ObservableInput` (Observable,
+ * Promise, array, iterable, ...) emits before completing is the entry's result, emitted together
+ * once the inner completes and every earlier entry's result has been emitted.
+ *
+ * At most `capacity` entries are held at once, counting entries in flight, waiting for a retry,
+ * and completed but waiting behind an earlier one; values that arrive meanwhile are buffered and
+ * start in arrival order. The timeout clock of an entry starts at its first call and covers its
+ * retries: on expiry the inner is unsubscribed, `context.signal` aborted, and the output errors
+ * with {@link AsyncTimeoutError}, unless `onTimeout` supplies a fallback. A failing call errors
+ * the output and tears everything down, unless `retry` or `onError` handle it. The output
+ * completes when the source has completed and every result has been emitted.
+ *
+ * ## Example
+ *
+ * Enrich user ids from an HTTP API, 20 requests at a time, 1 s each, results in input order:
+ *
+ * ```ts
+ * import { from } from 'rxjs';
+ * import { orderedWait } from 'rxjs-async-io';
+ *
+ * from([3, 1, 2])
+ *   .pipe(orderedWait((id, _i, { signal }) => fetch(`/users/${id}`, { signal }).then((r) => r.json()), 1000, 20))
+ *   .subscribe((user) => console.log(user.id));
+ *
+ * // Results in the following:
+ * // 3
+ * // 1
+ * // 2
+ * ```
+ *
+ * @see {@link unorderedWait} for results in completion order.
+ * @param fn The call: `(value, index, { signal, attempt }) => ObservableInput`.
+ * @param timeout Milliseconds from the first call to the final result, `> 0` or `Infinity` (the default: none).
+ * @param capacity Most entries held at once, an integer >= 1 or `Infinity`. Default 100.
+ * @return A function that returns an Observable of the results, in source order.
+ * @throws {TypeError | RangeError} At creation, for any argument out of range, naming it and the value.
+ */
+export function orderedWait<T, R>(fn: AsyncFunction<T, R>, timeout?: number, capacity?: number): OperatorFunction<T, R>;
+/**
+ * Calls an asynchronous function for every source value, many at once, and emits the results in
+ * source order; the config form, with timeout fallbacks, error fallbacks, retry and a scheduler.
+ *
+ * ```text
+ * config:   { timeout: 5, onTimeout: (v) => of('late') }
+ * source:   -a-b-------|
+ * fn(a):     -------A|       (times out at 5 frames)
+ * fn(b):       -B|
+ * result:   ------(lB)-|      l = 'late'
+ * ```
+ *
+ * ## Example
+ *
+ * Retry failed lookups twice with exponential backoff, and replace what still fails by `null`:
+ *
+ * ```ts
+ * import { of } from 'rxjs';
+ * import { orderedWait, exponentialDelay } from 'rxjs-async-io';
+ *
+ * ids$.pipe(
+ *   orderedWait((id, _i, { signal }) => lookup(id, signal), {
+ *     timeout: 2000,
+ *     capacity: 50,
+ *     retry: { count: 2, delay: exponentialDelay({ initial: 100, max: 1000 }) },
+ *     onError: () => of(null),
+ *   }),
+ * );
+ * ```
+ *
+ * @param fn The call: `(value, index, { signal, attempt }) => ObservableInput`.
+ * @param config `timeout`, `capacity`, `onTimeout`, `onError`, `retry` and `scheduler`; see {@link AsyncWaitConfig}.
+ * @return A function that returns an Observable of the results, in source order.
+ * @throws {TypeError | RangeError} At creation, for any option out of range or unknown, naming it and the value.
+ */
+export function orderedWait<T, R>(fn: AsyncFunction<T, R>, config: AsyncWaitConfig<T, R>): OperatorFunction<T, R>;
+export function orderedWait<T, R>(
+  fn: AsyncFunction<T, R>,
+  timeoutOrConfig?: number | AsyncWaitConfig<T, R>,
+  capacity?: number,
+): OperatorFunction<T, R> {
+  return asyncWait(parseOptions('orderedWait', fn, timeoutOrConfig, capacity), 'ordered');
+}

@@ -1,0 +1,74 @@
+import type { ObservableInput, SchedulerLike } from 'rxjs';
+
+/**
+ * What `fn` receives besides the value and its index: a way to cancel the call, and which attempt
+ * this is.
+ */
+export interface AsyncContext {
+  /**
+   * Aborted when this element's entry is timed out, fails for good, is torn down by an error
+   * elsewhere, or is unsubscribed; never for an entry that completed normally. One signal per
+   * element, shared by all its attempts. Created on first read, so an `fn` that never reads it
+   * costs nothing.
+   */
+  readonly signal: AbortSignal;
+  /** 1 on the first call for this element, 2 on the first retry, and so on. */
+  readonly attempt: number;
+}
+
+/**
+ * The user's asynchronous call (Flink's `AsyncFunction.asyncInvoke`): turns one source value into
+ * an `ObservableInput` whose values, once it completes, are that element's result.
+ *
+ * @param value The source value.
+ * @param index The value's position in the source, from 0.
+ * @param context The element's abort signal and attempt number.
+ */
+export type AsyncFunction<T, R> = (value: T, index: number, context: AsyncContext) => ObservableInput<R>;
+
+/**
+ * Retry after a failed attempt (Flink FLIP-232). An attempt fails when its inner errors (or `fn`
+ * throws) and `ifError` accepts the error, or when it completes and `ifResult` accepts the result.
+ */
+export interface AsyncRetryConfig<T, R> {
+  /** Most retries: `fn` is called at most `count + 1` times per element. Integer >= 0, or `Infinity`. */
+  count: number;
+  /**
+   * Milliseconds to wait before retry `n` (n = 1, 2, ...), on the configured scheduler. A number,
+   * or a function of `n`; see {@link fixedDelay} and {@link exponentialDelay}. Default 0: retry at once.
+   */
+  delay?: number | ((retry: number) => number);
+  /** Whether to retry after this error. Default: always. */
+  ifError?: (error: unknown, value: T) => boolean;
+  /** Whether to retry after this (complete) result. Default: never. */
+  ifResult?: (result: readonly R[], value: T) => boolean;
+}
+
+/** Options of {@link orderedWait} and {@link unorderedWait}, the config form. */
+export interface AsyncWaitConfig<T, R> {
+  /**
+   * Milliseconds from the first call of `fn` for an element to its final result, retries included.
+   * `> 0`, or `Infinity` for none. Default: `Infinity`.
+   */
+  timeout?: number;
+  /**
+   * Most elements held at once (in flight, waiting for a retry, or completed and waiting behind an
+   * earlier element). Integer >= 1, or `Infinity`. Default: 100, as in Flink.
+   */
+  capacity?: number;
+  /**
+   * Called when an element times out; its result takes the element's place (return `EMPTY` to drop
+   * it). Without it, a timeout errors the output with {@link AsyncTimeoutError}. Its result must
+   * complete: it is not timed, and an ordered output waits for it.
+   */
+  onTimeout?: (value: T, index: number) => ObservableInput<R>;
+  /**
+   * Called when an element fails for good (after its retries); its result takes the element's
+   * place (return `EMPTY` to drop it). Without it, a failure errors the output.
+   */
+  onError?: (error: unknown, value: T, index: number) => ObservableInput<R>;
+  /** Retry failed attempts; see {@link AsyncRetryConfig}. Default: no retry. */
+  retry?: AsyncRetryConfig<T, R>;
+  /** Where timeouts and retry delays run. Default: `asyncScheduler` (virtual inside `TestScheduler.run`). */
+  scheduler?: SchedulerLike;
+}

@@ -1,0 +1,77 @@
+import type { OperatorFunction } from 'rxjs';
+import { asyncWait } from './internal/asyncWait.js';
+import { parseOptions } from './internal/options.js';
+import type { AsyncFunction, AsyncWaitConfig } from './types.js';
+
+/**
+ * Calls an asynchronous function for every source value, many at once, and emits each result as
+ * soon as its call completes.
+ *
+ * <span class="informal">Like {@link mergeMap} with a concurrency limit and a per-call timeout,
+ * and with each call's values emitted together.</span>
+ *
+ * ```text
+ * source:   --a--b--c----------|
+ * fn(a):      ------A|                 (slow)
+ * fn(b):         --B|                  (fast, overtakes A)
+ * fn(c):            ---C|
+ * result:   -------B-A--C------|
+ * ```
+ *
+ * Apache Flink's `AsyncDataStream.unorderedWait` for RxJS. The same rules as {@link orderedWait}
+ * (capacity, timeout, retry, fallbacks, cancellation), except that a completed entry does not wait
+ * for earlier ones, so it holds its slot only while its call runs.
+ *
+ * ## Example
+ *
+ * Look up prices 50 at a time, each within 300 ms, dropping what times out:
+ *
+ * ```ts
+ * import { EMPTY } from 'rxjs';
+ * import { unorderedWait } from 'rxjs-async-io';
+ *
+ * orders$.pipe(
+ *   unorderedWait((order, _i, { signal }) => prices.get(order.sku, { signal }), {
+ *     timeout: 300,
+ *     capacity: 50,
+ *     onTimeout: () => EMPTY,
+ *   }),
+ * );
+ *
+ * // Results in the following:
+ * // each order's price as soon as it arrives; slow lookups are dropped
+ * ```
+ *
+ * @see {@link orderedWait} for results in source order.
+ * @param fn The call: `(value, index, { signal, attempt }) => ObservableInput`.
+ * @param timeout Milliseconds from the first call to the final result, `> 0` or `Infinity` (the default: none).
+ * @param capacity Most entries held at once, an integer >= 1 or `Infinity`. Default 100.
+ * @return A function that returns an Observable of the results, in completion order.
+ * @throws {TypeError | RangeError} At creation, for any argument out of range, naming it and the value.
+ */
+export function unorderedWait<T, R>(fn: AsyncFunction<T, R>, timeout?: number, capacity?: number): OperatorFunction<T, R>;
+/**
+ * Calls an asynchronous function for every source value, many at once, and emits each result as
+ * soon as its call completes; the config form, with fallbacks, retry and a scheduler.
+ *
+ * ```text
+ * config:   { retry: { count: 1, delay: 2 } }
+ * source:   -a-----|
+ * fn(a)#1:   -#              (fails)
+ * fn(a)#2:       --A|        (retried 2 frames later)
+ * result:   ------A|
+ * ```
+ *
+ * @param fn The call: `(value, index, { signal, attempt }) => ObservableInput`.
+ * @param config `timeout`, `capacity`, `onTimeout`, `onError`, `retry` and `scheduler`; see {@link AsyncWaitConfig}.
+ * @return A function that returns an Observable of the results, in completion order.
+ * @throws {TypeError | RangeError} At creation, for any option out of range or unknown, naming it and the value.
+ */
+export function unorderedWait<T, R>(fn: AsyncFunction<T, R>, config: AsyncWaitConfig<T, R>): OperatorFunction<T, R>;
+export function unorderedWait<T, R>(
+  fn: AsyncFunction<T, R>,
+  timeoutOrConfig?: number | AsyncWaitConfig<T, R>,
+  capacity?: number,
+): OperatorFunction<T, R> {
+  return asyncWait(parseOptions('unorderedWait', fn, timeoutOrConfig, capacity), 'unordered');
+}
