@@ -14,6 +14,9 @@ import type { AsyncWaitOptions } from './options.js';
  * entry's attempts, deadline and fallback, and emits what the queue releases. One instance per
  * subscription; it is the source's subscriber.
  */
+/** How many starts may share one clock read for their deadlines. */
+const STAMP_BATCH = 16;
+
 export class AsyncWaitCore<T, R> extends Subscriber<T> implements InnerSink<T, R> {
   /** Values that arrived while `capacity` entries were held; they start in arrival order. */
   private readonly waiting = new Fifo<T>();
@@ -29,6 +32,14 @@ export class AsyncWaitCore<T, R> extends Subscriber<T> implements InnerSink<T, R
   private draining = false;
   /** The one pending deadline check, for the oldest in-flight entry; null when none is armed. */
   private timer: Subscription | null = null;
+  /**
+   * Entries started since the clock was last read. Reading the scheduler's clock costs as much as
+   * the rest of an admission, so deadlines are stamped in batches: at the end of each drain loop
+   * and every STAMP_BATCH starts. A stamp is read after the call began, so a deadline is never
+   * early; in virtual time the clock stands still within a frame, so it is exact.
+   */
+  private readonly unstamped: (Entry<T, R> | null)[] = new Array(STAMP_BATCH).fill(null);
+  private unstampedCount = 0;
   /** The entry whose `fn` call is on the stack, so that a synchronous failure retries in a loop. */
   private invoking: Entry<T, R> | null = null;
 
@@ -82,10 +93,10 @@ export class AsyncWaitCore<T, R> extends Subscriber<T> implements InnerSink<T, R
     const entry = new Entry<T, R>(value, this.nextIndex++);
     this.queue.push(entry);
     this.inFlight.append(entry);
-    const { timeout } = this.options;
-    if (timeout !== Infinity) {
-      entry.deadline = this.options.scheduler.now() + timeout;
-      if (this.timer === null) this.armTimer(timeout);
+    if (this.options.timeout !== Infinity) {
+      const unstamped = this.unstamped;
+      unstamped[this.unstampedCount++] = entry;
+      if (this.unstampedCount === unstamped.length) this.stampDeadlines();
     }
     this.invoke(entry);
   }
@@ -110,6 +121,7 @@ export class AsyncWaitCore<T, R> extends Subscriber<T> implements InnerSink<T, R
       } else break;
     }
     this.draining = false;
+    if (this.unstampedCount > 0) this.stampDeadlines();
     if (this.sourceDone) this.completeIfDrained();
   }
 
@@ -176,16 +188,16 @@ export class AsyncWaitCore<T, R> extends Subscriber<T> implements InnerSink<T, R
     entry.running = PENDING_PROMISE;
     const { attempt, state } = entry;
     // A settlement counts only for the attempt (or fallback) that made the Promise, and only if
-    // nothing stopped it meanwhile; a Promise cannot be cancelled, only ignored.
-    const current = () => entry.running === PENDING_PROMISE && entry.attempt === attempt && entry.state === state;
+    // nothing stopped it meanwhile: a Promise cannot be cancelled, only ignored.
     promise.then(
       (value) => {
-        if (!current()) return;
+        if (entry.running !== PENDING_PROMISE || entry.attempt !== attempt || entry.state !== state) return;
         entry.add(value);
         this.innerCompleted(entry);
       },
       (error: unknown) => {
-        if (current()) this.innerErrored(entry, error);
+        if (entry.running !== PENDING_PROMISE || entry.attempt !== attempt || entry.state !== state) return;
+        this.innerErrored(entry, error);
       },
     );
   }
@@ -302,6 +314,20 @@ export class AsyncWaitCore<T, R> extends Subscriber<T> implements InnerSink<T, R
 
   // --- time ---------------------------------------------------------------------------------------
 
+  /** Gives the entries started since the last clock read their deadline, and arms the timer if idle. */
+  private stampDeadlines(): void {
+    const now = this.options.scheduler.now();
+    const deadline = now + this.options.timeout;
+    const { unstamped } = this;
+    for (let i = 0; i < this.unstampedCount; i++) {
+      unstamped[i]!.deadline = deadline;
+      unstamped[i] = null;
+    }
+    this.unstampedCount = 0;
+    const head = this.inFlight.head;
+    if (this.timer === null && head !== null) this.armTimer(head.deadline - now);
+  }
+
   rearm(timer: Subscription): void {
     this.timer = timer;
   }
@@ -315,6 +341,7 @@ export class AsyncWaitCore<T, R> extends Subscriber<T> implements InnerSink<T, R
    * only the oldest entries need looking at. Returns the delay to the next deadline, or -1 if none.
    */
   expire(): number {
+    if (this.unstampedCount > 0) this.stampDeadlines();
     const now = this.options.scheduler.now();
     let head: Entry<T, R> | null;
     while ((head = this.inFlight.head) !== null && head.deadline <= now) {
