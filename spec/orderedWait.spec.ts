@@ -233,18 +233,24 @@ describe('orderedWait', () => {
       expect((box.error as Error).message).toBe('Async call for the element at index 1 did not complete within 5 ms');
     }));
 
-    it('never times out an entry that completed, even one still waiting behind the head', marbles((m) => {
-      const source = m.cold(' -ab|         ');
-      const a = m.cold('       ----A|      ');
-      const asub = '          -^----!      ';
-      const b = m.cold('        -B|        ');
-      const bsub = '          --^-!        ';
-      const expected = '      ------(AB|)  ';
+    it('never times out an entry that completed, even one waiting behind the head past its deadline', marbles((m) => {
+      const source = m.cold(' -ab|           ');
+      const a = m.cold('       --------      ');
+      const asub = '          -^--!          ';
+      const fb = m.cold('         -----(x|)  ');
+      const fbsub = '         ----^----!     ';
+      const b = m.cold('        -B|          ');
+      const bsub = '          --^-!          ';
+      const expected = '      ---------(xB|)';
 
       const inners: Inners = { a, b };
-      m.expect(source.pipe(orderedWait((v: string) => inners[v], 6))).toBeObservable(expected);
+      const onTimeout = jest.fn(() => fb);
+      m.expect(source.pipe(orderedWait((v: string) => inners[v], { timeout: 3, onTimeout }))).toBeObservable(expected);
       m.expect(a).toHaveSubscriptions(asub);
+      m.expect(fb).toHaveSubscriptions(fbsub);
       m.expect(b).toHaveSubscriptions(bsub);
+      m.flush();
+      expect(onTimeout.mock.calls).toEqual([['a', 0]]);
     }));
 
     it('onTimeout: its result takes the entry\'s place, in order', marbles((m) => {
