@@ -11,6 +11,13 @@ export class AsyncTimeoutError extends Error {
   /** The timeout that was exceeded, in milliseconds. */
   readonly timeout: number;
 
+  /**
+   * Made by the operators; exported so that tests and fallbacks can build the same error.
+   *
+   * @param value The source value whose call timed out.
+   * @param index The value's position in the source, from 0.
+   * @param timeout The timeout that was exceeded, in milliseconds.
+   */
   constructor(value: unknown, index: number, timeout: number) {
     super(`Async call for the element at index ${index} did not complete within ${timeout} ms`);
     // Set on the instance, not only the prototype, so that `name` survives structured cloning and

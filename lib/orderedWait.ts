@@ -7,8 +7,8 @@ import type { AsyncFunction, AsyncWaitConfig } from './types.js';
  * Calls an asynchronous function for every source value, many at once, and emits the results in
  * source order.
  *
- * <span class="informal">Like {@link mergeMap} with a concurrency limit, a per-call timeout and a
- * reorder buffer: calls overlap, results never overtake each other.</span>
+ * <span class="informal">Like [`mergeMap`](https://rxjs.dev/api/operators/mergeMap) with a concurrency limit,
+ * a per-call timeout and a reorder buffer: calls overlap, results never overtake each other.</span>
  *
  * ```text
  * source:   --a--b--c----------|
@@ -31,8 +31,7 @@ import type { AsyncFunction, AsyncWaitConfig } from './types.js';
  * the output and tears everything down, unless `retry` or `onError` handle it. The output
  * completes when the source has completed and every result has been emitted.
  *
- * ## Example
- *
+ * @example
  * Enrich user ids from an HTTP API, 20 requests at a time, 1 s each, results in input order:
  *
  * ```ts
@@ -50,11 +49,13 @@ import type { AsyncFunction, AsyncWaitConfig } from './types.js';
  * ```
  *
  * @see {@link unorderedWait} for results in completion order.
+ * @typeParam T The type of the source values.
+ * @typeParam R The type of the results: what the `ObservableInput` returned by `fn` emits.
  * @param fn The call: `(value, index, { signal, attempt }) => ObservableInput`.
  * @param timeout Milliseconds from the first call to the final result, `> 0` or `Infinity` (the default: none).
  * @param capacity Most entries held at once, an integer >= 1 or `Infinity`. Default 100.
  * @return A function that returns an Observable of the results, in source order.
- * @throws {TypeError | RangeError} At creation, for any argument out of range, naming it and the value.
+ * @throws `TypeError` or `RangeError` at creation, for any argument out of range, naming it and the value.
  */
 export function orderedWait<T, R>(fn: AsyncFunction<T, R>, timeout?: number, capacity?: number): OperatorFunction<T, R>;
 /**
@@ -69,8 +70,7 @@ export function orderedWait<T, R>(fn: AsyncFunction<T, R>, timeout?: number, cap
  * result:   ------(lB)-|      l = 'late'
  * ```
  *
- * ## Example
- *
+ * @example
  * Retry failed lookups twice with exponential backoff, and replace what still fails by `null`:
  *
  * ```ts
@@ -87,10 +87,12 @@ export function orderedWait<T, R>(fn: AsyncFunction<T, R>, timeout?: number, cap
  * );
  * ```
  *
+ * @typeParam T The type of the source values.
+ * @typeParam R The type of the results: what the `ObservableInput` returned by `fn` emits.
  * @param fn The call: `(value, index, { signal, attempt }) => ObservableInput`.
  * @param config `timeout`, `capacity`, `onTimeout`, `onError`, `retry` and `scheduler`; see {@link AsyncWaitConfig}.
  * @return A function that returns an Observable of the results, in source order.
- * @throws {TypeError | RangeError} At creation, for any option out of range or unknown, naming it and the value.
+ * @throws `TypeError` or `RangeError` at creation, for any option out of range or unknown, naming it and the value.
  */
 export function orderedWait<T, R>(fn: AsyncFunction<T, R>, config: AsyncWaitConfig<T, R>): OperatorFunction<T, R>;
 export function orderedWait<T, R>(

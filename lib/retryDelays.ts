@@ -4,8 +4,16 @@ import { argumentError, delayError } from './internal/describe.js';
  * A retry delay that is the same before every retry (Flink's fixed-delay retry strategy).
  * Equivalent to passing the number itself as `retry.delay`; use it where a function is expected.
  *
- * ## Example
+ * ```text
+ * retry:    { count: 2, delay: fixedDelay(3) }
+ * source:   a-------|
+ * fn(a)#1:  -#                   (fails)
+ * fn(a)#2:      -#               (3 frames after the failure)
+ * fn(a)#3:          -A|          (3 frames after the failure)
+ * result:   ----------(A|)
+ * ```
  *
+ * @example
  * ```ts
  * orderedWait(lookup, { timeout: 1000, retry: { count: 3, delay: fixedDelay(100) } });
  * // Retries after 100 ms, 100 ms and 100 ms.
@@ -13,7 +21,7 @@ import { argumentError, delayError } from './internal/describe.js';
  *
  * @param ms Milliseconds before each retry: a finite number >= 0.
  * @return The delay as a function of the retry number, for `retry.delay`.
- * @throws {TypeError | RangeError} If `ms` is not a finite number >= 0.
+ * @throws `TypeError` or `RangeError` if `ms` is not a finite number >= 0.
  */
 export function fixedDelay(ms: number): (retry: number) => number {
   const error = delayError(ms, 'fixedDelay', 'ms');
@@ -36,8 +44,17 @@ export interface ExponentialDelayConfig {
  * before retry `n` it waits `min(initial * multiplier^(n-1), max)`. Computed from the retry number
  * alone, so each element's back-off is its own, whatever other elements did (unlike FLINK-33698).
  *
- * ## Example
+ * ```text
+ * retry:    { count: 3, delay: exponentialDelay({ initial: 1, multiplier: 2 }) }
+ * source:   a---|
+ * fn(a)#1:  -#                   (fails; retry 1 after 1 frame)
+ * fn(a)#2:    -#                 (retry 2 after 2 frames)
+ * fn(a)#3:       -#              (retry 3 after 4 frames)
+ * fn(a)#4:            -A|
+ * result:   ------------(A|)
+ * ```
  *
+ * @example
  * ```ts
  * orderedWait(lookup, {
  *   timeout: 5000,
@@ -48,7 +65,7 @@ export interface ExponentialDelayConfig {
  *
  * @param config `initial`, `multiplier` (default 2) and `max` (default no cap), in milliseconds.
  * @return The delay as a function of the retry number, for `retry.delay`.
- * @throws {TypeError | RangeError} If an option is missing, of the wrong type or out of range.
+ * @throws `TypeError` or `RangeError` if an option is missing, of the wrong type or out of range.
  */
 export function exponentialDelay(config: ExponentialDelayConfig): (retry: number) => number {
   if (config === null || typeof config !== 'object') {

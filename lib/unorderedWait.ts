@@ -7,8 +7,8 @@ import type { AsyncFunction, AsyncWaitConfig } from './types.js';
  * Calls an asynchronous function for every source value, many at once, and emits each result as
  * soon as its call completes.
  *
- * <span class="informal">Like {@link mergeMap} with a concurrency limit and a per-call timeout,
- * and with each call's values emitted together.</span>
+ * <span class="informal">Like [`mergeMap`](https://rxjs.dev/api/operators/mergeMap) with a concurrency limit
+ * and a per-call timeout, and with each call's values emitted together.</span>
  *
  * ```text
  * source:   --a--b--c----------|
@@ -22,8 +22,7 @@ import type { AsyncFunction, AsyncWaitConfig } from './types.js';
  * (capacity, timeout, retry, fallbacks, cancellation), except that a completed entry does not wait
  * for earlier ones, so it holds its slot only while its call runs.
  *
- * ## Example
- *
+ * @example
  * Look up prices 50 at a time, each within 300 ms, dropping what times out:
  *
  * ```ts
@@ -43,11 +42,13 @@ import type { AsyncFunction, AsyncWaitConfig } from './types.js';
  * ```
  *
  * @see {@link orderedWait} for results in source order.
+ * @typeParam T The type of the source values.
+ * @typeParam R The type of the results: what the `ObservableInput` returned by `fn` emits.
  * @param fn The call: `(value, index, { signal, attempt }) => ObservableInput`.
  * @param timeout Milliseconds from the first call to the final result, `> 0` or `Infinity` (the default: none).
  * @param capacity Most entries held at once, an integer >= 1 or `Infinity`. Default 100.
  * @return A function that returns an Observable of the results, in completion order.
- * @throws {TypeError | RangeError} At creation, for any argument out of range, naming it and the value.
+ * @throws `TypeError` or `RangeError` at creation, for any argument out of range, naming it and the value.
  */
 export function unorderedWait<T, R>(fn: AsyncFunction<T, R>, timeout?: number, capacity?: number): OperatorFunction<T, R>;
 /**
@@ -62,10 +63,33 @@ export function unorderedWait<T, R>(fn: AsyncFunction<T, R>, timeout?: number, c
  * result:   ------A|
  * ```
  *
+ * @example
+ * Send documents to a search index 8 at a time, retry rate-limited calls after a second, and
+ * skip (after reporting) what still fails:
+ *
+ * ```ts
+ * import { EMPTY } from 'rxjs';
+ * import { unorderedWait } from 'rxjs-async-io';
+ *
+ * documents$.pipe(
+ *   unorderedWait((doc, _i, { signal }) => searchIndex.put(doc, { signal }), {
+ *     timeout: 10_000,
+ *     capacity: 8,
+ *     retry: { count: 3, delay: 1000, ifError: (error) => isRateLimited(error) },
+ *     onError: (error, doc) => {
+ *       report(error, doc);
+ *       return EMPTY;
+ *     },
+ *   }),
+ * );
+ * ```
+ *
+ * @typeParam T The type of the source values.
+ * @typeParam R The type of the results: what the `ObservableInput` returned by `fn` emits.
  * @param fn The call: `(value, index, { signal, attempt }) => ObservableInput`.
  * @param config `timeout`, `capacity`, `onTimeout`, `onError`, `retry` and `scheduler`; see {@link AsyncWaitConfig}.
  * @return A function that returns an Observable of the results, in completion order.
- * @throws {TypeError | RangeError} At creation, for any option out of range or unknown, naming it and the value.
+ * @throws `TypeError` or `RangeError` at creation, for any option out of range or unknown, naming it and the value.
  */
 export function unorderedWait<T, R>(fn: AsyncFunction<T, R>, config: AsyncWaitConfig<T, R>): OperatorFunction<T, R>;
 export function unorderedWait<T, R>(

@@ -39,8 +39,7 @@ export type CallbackAsyncFunction<T, R> = (
  * as are calls after the element was timed out or unsubscribed. A throw from `fn` before it
  * settles counts as `completeExceptionally`.
  *
- * ## Example
- *
+ * @example
  * ```ts
  * import { orderedWait, withResultFuture } from 'rxjs-async-io';
  *
@@ -52,9 +51,11 @@ export type CallbackAsyncFunction<T, R> = (
  * ids$.pipe(orderedWait(lookup, 1000, 20));
  * ```
  *
+ * @typeParam T The type of the source values.
+ * @typeParam R The type of the results.
  * @param fn `(value, resultFuture, index, context) => void`, settling `resultFuture` once.
  * @return The same call as an {@link AsyncFunction}.
- * @throws {TypeError} If `fn` is not a function.
+ * @throws `TypeError` if `fn` is not a function.
  */
 export function withResultFuture<T, R>(fn: CallbackAsyncFunction<T, R>): AsyncFunction<T, R> {
   if (typeof fn !== 'function') throw argumentError(TypeError, 'withResultFuture', 'fn', 'a function', fn);
