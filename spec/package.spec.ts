@@ -91,7 +91,7 @@ describe('the build', () => {
   });
 
   it('keeps the TSDoc in the declarations, so editors show it', () => {
-    expect(readFileSync(join(pkg, 'dist/esm/orderedWait.d.ts'), 'utf8')).toContain('## Example');
+    expect(readFileSync(join(pkg, 'dist/esm/orderedWait.d.ts'), 'utf8')).toContain('@example');
   });
 
   it('packs the build, the sources and the README, and nothing else', () => {
