@@ -1,0 +1,61 @@
+// The targets of issue 3, each checked against the same-run figures of the scenarios that ran.
+// A target whose scenario did not run (--only) is left out.
+
+const MiB = 1024 * 1024;
+
+/** Rows of { target, figure, limit, value, met } for whichever scenarios are present. */
+export function evaluateTargets(results) {
+  const byId = Object.fromEntries(results.map((r) => [r.id, r]));
+  const rows = [];
+  const add = (target, value, limit, met, fmt = 'ratio') => rows.push({ target, value, limit, met, fmt });
+
+  if (byId.A) {
+    const ratio = byId.A.figures.ratio;
+    for (const [id, name, limit] of [
+      ['unorderedWait', 'unorderedWait, of(x)', 1.2],
+      ['unorderedWait[]', 'unorderedWait, [x]', 1.2],
+      ['orderedWait', 'orderedWait, of(x)', 1.4],
+      ['orderedWait[]', 'orderedWait, [x]', 1.4],
+    ]) {
+      add(`A: ${name} ÷ mergeMap`, ratio[id], `≤ ${limit}`, ratio[id] <= limit);
+    }
+  }
+  if (byId.B) {
+    const rows_ = byId.B.figures.rows;
+    const ours = Object.fromEntries(rows_.filter((r) => r.ours).map((r) => [r.id, r]));
+    for (const peer of rows_.filter((r) => !r.ours && r.ordering.startsWith('ordered'))) {
+      const value = ours.orderedWait.median / peer.median;
+      add(`B: orderedWait ÷ ${peer.peer}`, value, '< 1', value < 1);
+    }
+    const pMap = rows_.find((r) => r.id === 'pMap');
+    const value = ours.unorderedWait.median / pMap.median;
+    add('B: unorderedWait ÷ p-map pMap', value, '< 1', value < 1);
+  }
+  if (byId.C) {
+    for (const row of byId.C.figures.rows.filter((r) => r.ours)) {
+      add(`C: ${row.peer} efficiency ÷ best peer's (5 ms)`, row.fixedVsBest, '≥ 0.98', row.fixedVsBest >= 0.98);
+    }
+  }
+  if (byId.D) {
+    for (const row of byId.D.figures.rows.filter((r) => r.ours)) {
+      add(`D: ${row.peer} cost ratio capacity 100,000 ÷ 10`, row.scaling, '≤ 1.3', row.scaling <= 1.3);
+    }
+  }
+  if (byId.E) {
+    const { retained, held, capacities, n } = byId.E.figures;
+    for (const row of retained) {
+      add(`E: ${row.peer} heap retained after ${n.toLocaleString('en-US')} elements (open subscription)`, row.open, '≤ 1 MiB', row.open <= MiB, 'bytes');
+    }
+    const largest = capacities.at(-1);
+    for (const name of ['orderedWait', 'unorderedWait']) {
+      const value = held[name][largest];
+      add(`E: ${name} bytes per held entry at capacity ${largest.toLocaleString('en-US')}`, value, '≤ 200 B', value <= 200, 'int');
+    }
+  }
+  if (byId.F) {
+    for (const row of byId.F.figures.rows) {
+      add(`F: ${row.peer} with 10 s timeout ÷ without`, row.ratio, '≤ 1.15', row.ratio <= 1.15);
+    }
+  }
+  return rows;
+}
