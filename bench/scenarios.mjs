@@ -227,8 +227,10 @@ export async function scenarioC({ quick, log }) {
       `Efficiency = ideal / measured median, ideal = Σ latency / capacity (${f.ideal} ms fixed, ${r.ideal.toFixed(1)} ms random). ` +
         "setTimeout's own lateness keeps everyone below 1.",
       'Random latency shows head-of-line blocking: an ordered operator must hold a finished result behind a slower earlier one. ' +
-        'Our operators count such waiting results against capacity (as Flink does), so a slot stays taken until the result is emitted; ' +
-        'p-map and Node count only calls in flight and buffer finished results without bound.',
+        'Ours count such a waiting result against capacity, as Flink does, so its slot stays taken until it is emitted ' +
+        '(so do pMapIterable, parallel-transform and rxjs-async-map); pMap and the mergeMap-based idiom and concatMapEager count ' +
+        "only calls in flight and set finished results aside without a bound, and Node's Readable.map keeps a window of about 2 × C. " +
+        'The 5 ms column is the like-for-like comparison.',
       'rxjs concatMap is not in C: one call at a time would take N × 5 ms = 10 s per run.',
       '"÷ best peer": fixed latency against the best peer of any ordering; random latency against the best peer of the same ordering.',
       ...peers
