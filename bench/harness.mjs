@@ -30,12 +30,23 @@ export async function measureInterleaved(cases, { rounds, warmup = 1, log = () =
 /** One checked, timed run of a case, after a full GC so that no run pays for another's garbage. */
 export async function timeOnce(c) {
   const n = c.input.length;
-  const sink = sinkFor(c.peer, n);
+  const checked = sinkFor(c.peer, n);
+  const stats = c.work.stats;
+  // Latency work keeps statistics that need the count of results so far (see work.mjs).
+  const sink = stats
+    ? {
+        next: (v) => {
+          stats.emitted++;
+          checked.next(v);
+        },
+      }
+    : checked;
+  if (stats) stats.started = stats.emitted = 0;
   globalThis.gc();
   const started = performance.now();
   await withLimit(c.peer.run(c.work, c.input, c.capacity, sink), c.label);
   const ms = performance.now() - started;
-  sink.verify(c.label, n);
+  checked.verify(c.label, n);
   return ms;
 }
 

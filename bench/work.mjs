@@ -23,12 +23,16 @@ export const promiseWork = {
 /**
  * A call that takes `latencies[x]` milliseconds (setTimeout), resolving to x. It also records the
  * most calls ever in flight at once (`stats.maxInFlight`), to catch a peer that exceeds its
- * concurrency limit: it would otherwise look more efficient than the ideal.
+ * concurrency limit: it would otherwise look more efficient than the ideal. With the harness's
+ * count of emitted results it also records the most calls started but not yet emitted
+ * (`stats.maxHeld`): how far finished results may run ahead of a slow one in ordered mode.
  */
 export function latencyWork(latencies) {
-  const stats = { inFlight: 0, maxInFlight: 0 };
+  // `emitted` is counted by the harness; started − emitted = entries held (in flight or waiting).
+  const stats = { inFlight: 0, maxInFlight: 0, started: 0, emitted: 0, maxHeld: 0 };
   const fn = (x) => {
     if (++stats.inFlight > stats.maxInFlight) stats.maxInFlight = stats.inFlight;
+    if (++stats.started - stats.emitted > stats.maxHeld) stats.maxHeld = stats.started - stats.emitted;
     return new Promise((resolve) =>
       setTimeout(() => {
         stats.inFlight--;
