@@ -14,8 +14,8 @@ import type { AsyncFunction, AsyncWaitConfig } from './types.js';
  * source:   --a--b--c----------|
  * fn(a):      ------A|                 (slow)
  * fn(b):         --B|                  (fast, waits behind A)
- * fn(c):            ---C|
- * result:   ---------(AB)-C----|
+ * fn(c):            ----C|
+ * result:   ---------(AB)C-----|
  * ```
  *
  * Apache Flink's `AsyncDataStream.orderedWait` for RxJS. Each source value becomes an entry:

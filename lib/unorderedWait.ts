@@ -15,7 +15,7 @@ import type { AsyncFunction, AsyncWaitConfig } from './types.js';
  * fn(a):      ------A|                 (slow)
  * fn(b):         --B|                  (fast, overtakes A)
  * fn(c):            ---C|
- * result:   -------B-A--C------|
+ * result:   --------BA--C------|
  * ```
  *
  * Apache Flink's `AsyncDataStream.unorderedWait` for RxJS. The same rules as {@link orderedWait}
@@ -58,7 +58,7 @@ export function unorderedWait<T, R>(fn: AsyncFunction<T, R>, timeout?: number, c
  * config:   { retry: { count: 1, delay: 2 } }
  * source:   -a-----|
  * fn(a)#1:   -#              (fails)
- * fn(a)#2:       --A|        (retried 2 frames later)
+ * fn(a)#2:      -A|          (retried 2 frames later)
  * result:   ------A|
  * ```
  *

@@ -1,0 +1,302 @@
+/**
+ * The public types, checked by the compiler: `npm run typecheck` (tsc over spec/) and ts-jest both
+ * fail on a wrong `expectTypeOf` or an unused `@ts-expect-error`. Where a line is rejected by the
+ * types and also by the argument checks at creation, the test asserts both.
+ */
+import { expectTypeOf } from 'expect-type';
+import {
+  asyncScheduler,
+  EMPTY,
+  from,
+  lastValueFrom,
+  Observable,
+  of,
+  toArray,
+  type ObservableInput,
+  type OperatorFunction,
+  type SchedulerLike,
+} from 'rxjs';
+import {
+  AsyncTimeoutError,
+  exponentialDelay,
+  fixedDelay,
+  orderedWait,
+  unorderedWait,
+  withResultFuture,
+  type AsyncContext,
+  type AsyncFunction,
+  type AsyncRetryConfig,
+  type AsyncWaitConfig,
+  type CallbackAsyncFunction,
+  type ExponentialDelayConfig,
+  type ResultFuture,
+} from '../lib';
+
+async function* names(n: number): AsyncGenerator<string> {
+  yield `#${n}`;
+}
+
+// Both operators have the same signatures; every check runs against each.
+const operators: [string, typeof orderedWait][] = [
+  ['orderedWait', orderedWait],
+  ['unorderedWait', unorderedWait],
+];
+
+it('orderedWait and unorderedWait have the same type, so checking one checks both', () => {
+  expectTypeOf(unorderedWait).toEqualTypeOf<typeof orderedWait>();
+});
+
+describe.each(operators)('%s types', (_name, operator) => {
+  describe('infer the result type R from what fn returns', () => {
+    it('Promise<R>', async () => {
+      const op = operator((n: number) => Promise.resolve(`#${n}`));
+      expectTypeOf(op).toEqualTypeOf<OperatorFunction<number, string>>();
+      expect(await lastValueFrom(of(1).pipe(op))).toBe('#1');
+    });
+
+    it('an async function (Promise<R>)', () => {
+      expectTypeOf(operator(async (n: number) => n > 0)).toEqualTypeOf<OperatorFunction<number, boolean>>();
+    });
+
+    it('Observable<R>', async () => {
+      const op = operator((n: number) => of(`#${n}`, `#${n + 1}`));
+      expectTypeOf(op).toEqualTypeOf<OperatorFunction<number, string>>();
+      expect(await lastValueFrom(of(1).pipe(op, toArray()))).toEqual(['#1', '#2']);
+    });
+
+    it('R[] and readonly R[]', async () => {
+      const op = operator((n: number) => [`#${n}`]);
+      expectTypeOf(op).toEqualTypeOf<OperatorFunction<number, string>>();
+      expectTypeOf(operator((n: number) => [n] as readonly number[])).toEqualTypeOf<OperatorFunction<number, number>>();
+      expect(await lastValueFrom(of(1).pipe(op))).toBe('#1');
+    });
+
+    it('AsyncIterable<R>', async () => {
+      const op = operator(names);
+      expectTypeOf(op).toEqualTypeOf<OperatorFunction<number, string>>();
+      expect(await lastValueFrom(of(1).pipe(op))).toBe('#1');
+    });
+
+    it('Iterable<R> other than arrays', () => {
+      expectTypeOf(operator((n: number) => new Set([`#${n}`]))).toEqualTypeOf<OperatorFunction<number, string>>();
+    });
+
+    it('a Promise of an array is one value, the array', () => {
+      expectTypeOf(operator((n: number) => Promise.resolve([n]))).toEqualTypeOf<OperatorFunction<number, number[]>>();
+    });
+
+    it('EMPTY on one branch does not widen R', () => {
+      expectTypeOf(operator((n: number) => (n > 0 ? of(`#${n}`) : EMPTY))).toEqualTypeOf<
+        OperatorFunction<number, string>
+      >();
+    });
+
+    it('T from the source when used inside pipe(), without annotations', () => {
+      const out = of(1, 2).pipe(operator((n) => Promise.resolve(n * 2), 1000, 2));
+      expectTypeOf(out).toEqualTypeOf<Observable<number>>();
+      const configured = of('a').pipe(operator((s) => of(s.length), { timeout: 1000 }));
+      expectTypeOf(configured).toEqualTypeOf<Observable<number>>();
+    });
+
+    it('R from fn and the fallbacks together (null fallbacks widen R to R | null)', () => {
+      const op = operator((n: number) => Promise.resolve(`#${n}`), { onTimeout: () => of(null), onError: () => EMPTY });
+      expectTypeOf(op).toEqualTypeOf<OperatorFunction<number, string | null>>();
+    });
+  });
+
+  describe('explicit type arguments <T, R>', () => {
+    it('work with both forms', () => {
+      expectTypeOf(operator<number, string>((n) => of(String(n)))).toEqualTypeOf<OperatorFunction<number, string>>();
+      expectTypeOf(operator<number, string>((n) => of(String(n)), { capacity: 2 })).toEqualTypeOf<
+        OperatorFunction<number, string>
+      >();
+    });
+
+    it('are how to give R when the branches of fn return different result types', () => {
+      // TypeScript infers one R per call and does not union candidates of different types.
+      // @ts-expect-error Observable<number> | Promise<string> has no common R
+      operator((n: number) => (n > 0 ? of(n) : Promise.resolve('none')));
+      const op = operator<number, number | string>((n) => (n > 0 ? of(n) : Promise.resolve('none')));
+      expectTypeOf(op).toEqualTypeOf<OperatorFunction<number, number | string>>();
+    });
+
+    it('check fn against them', () => {
+      // @ts-expect-error fn yields numbers, not strings
+      operator<number, string>((n) => of(n));
+      // @ts-expect-error the value is a number, not a string
+      operator<number, string>((n: string) => of(n));
+    });
+  });
+
+  describe('the context given to fn', () => {
+    it('is (value: T, index: number, context: AsyncContext)', () => {
+      operator((value: number, index, context) => {
+        expectTypeOf(index).toEqualTypeOf<number>();
+        expectTypeOf(context).toEqualTypeOf<AsyncContext>();
+        expectTypeOf(context.signal).toEqualTypeOf<AbortSignal>();
+        expectTypeOf(context.attempt).toEqualTypeOf<number>();
+        return of(value);
+      });
+      expectTypeOf<AsyncFunction<number, string>>().parameters.toEqualTypeOf<[number, number, AsyncContext]>();
+      expectTypeOf<AsyncFunction<number, string>>().returns.toEqualTypeOf<ObservableInput<string>>();
+    });
+
+    it('is read-only', () => {
+      operator((value: number, _index, context) => {
+        // @ts-expect-error signal is read-only
+        context.signal = new AbortController().signal;
+        // @ts-expect-error attempt is read-only
+        context.attempt = 2;
+        return of(value);
+      });
+    });
+
+    it('gives handlers and retry predicates the value type T and the result type R', () => {
+      operator((n: number) => of(`#${n}`), {
+        onTimeout: (value, index) => {
+          expectTypeOf(value).toEqualTypeOf<number>();
+          expectTypeOf(index).toEqualTypeOf<number>();
+          return EMPTY;
+        },
+        onError: (error, value, index) => {
+          expectTypeOf(error).toEqualTypeOf<unknown>();
+          expectTypeOf(value).toEqualTypeOf<number>();
+          expectTypeOf(index).toEqualTypeOf<number>();
+          return EMPTY;
+        },
+        retry: {
+          count: 1,
+          ifError: (error, value) => {
+            expectTypeOf(error).toEqualTypeOf<unknown>();
+            expectTypeOf(value).toEqualTypeOf<number>();
+            return true;
+          },
+          ifResult: (result, value) => {
+            expectTypeOf(result).toEqualTypeOf<readonly string[]>();
+            expectTypeOf(value).toEqualTypeOf<number>();
+            return result.length === 0;
+          },
+        },
+      });
+    });
+  });
+
+  describe('config objects', () => {
+    const fn = (n: number): Observable<string> => of(`#${n}`);
+
+    it('accept every documented option', () => {
+      const config: AsyncWaitConfig<number, string> = {
+        timeout: 1000,
+        capacity: Infinity,
+        onTimeout: () => of('late'),
+        onError: () => EMPTY,
+        retry: { count: 3, delay: exponentialDelay({ initial: 10, max: 100 }), ifError: () => true, ifResult: () => false },
+        scheduler: asyncScheduler,
+      };
+      expectTypeOf(operator(fn, config)).toEqualTypeOf<OperatorFunction<number, string>>();
+      expectTypeOf(operator(fn, { retry: { count: 1, delay: 5 } })).toEqualTypeOf<OperatorFunction<number, string>>();
+      expectTypeOf(operator(fn, { retry: { count: 1, delay: fixedDelay(5) } })).toEqualTypeOf<
+        OperatorFunction<number, string>
+      >();
+      expectTypeOf<AsyncWaitConfig<number, string>['scheduler']>().toEqualTypeOf<SchedulerLike | undefined>();
+    });
+
+    it('reject unknown keys (and so does the argument check at creation)', () => {
+      // @ts-expect-error misspelt `timeout`
+      expect(() => operator(fn, { timout: 1000 })).toThrow(TypeError);
+      // @ts-expect-error `concurrency` is called `capacity` here
+      expect(() => operator(fn, { concurrency: 4 })).toThrow(TypeError);
+      // @ts-expect-error misspelt `count`
+      expect(() => operator(fn, { retry: { retries: 2 } })).toThrow(TypeError);
+      // @ts-expect-error unknown retry key
+      expect(() => operator(fn, { retry: { count: 2, backoff: 10 } })).toThrow(TypeError);
+    });
+
+    it('reject wrong types (and so does the argument check at creation)', () => {
+      // @ts-expect-error timeout is a number of milliseconds
+      expect(() => operator(fn, { timeout: '1s' })).toThrow(TypeError);
+      // @ts-expect-error capacity is a number
+      expect(() => operator(fn, { capacity: '4' })).toThrow(TypeError);
+      // @ts-expect-error onTimeout is a function
+      expect(() => operator(fn, { onTimeout: of('late') })).toThrow(TypeError);
+      // @ts-expect-error retry needs `count`
+      expect(() => operator(fn, { retry: { delay: 10 } })).toThrow(TypeError);
+      // @ts-expect-error delay is a number or a function of the retry number
+      expect(() => operator(fn, { retry: { count: 1, delay: '10ms' } })).toThrow(TypeError);
+      // @ts-expect-error a scheduler, not a string
+      expect(() => operator(fn, { scheduler: 'async' })).toThrow(TypeError);
+    });
+
+    it('reject fallbacks of another result type', () => {
+      // @ts-expect-error R is string: onTimeout must produce strings
+      operator<number, string>(fn, { onTimeout: () => of(0) });
+      // @ts-expect-error R is string: ifResult receives strings
+      operator<number, string>(fn, { retry: { count: 1, ifResult: (result: readonly number[]) => result.length > 0 } });
+    });
+
+    it('are not combined with a capacity argument (and the argument check agrees)', () => {
+      // @ts-expect-error the config form has no third argument
+      expect(() => operator(fn, { timeout: 1000 }, 4)).toThrow(TypeError);
+    });
+
+    it('the positional form takes numbers only', () => {
+      // @ts-expect-error timeout is a number
+      expect(() => operator(fn, '1000')).toThrow(TypeError);
+      // @ts-expect-error capacity is a number
+      expect(() => operator(fn, 1000, '4')).toThrow(TypeError);
+    });
+  });
+});
+
+describe('helper types', () => {
+  it('retry delays are functions of the retry number', () => {
+    expectTypeOf(fixedDelay(10)).toEqualTypeOf<(retry: number) => number>();
+    expectTypeOf(exponentialDelay({ initial: 10 })).toEqualTypeOf<(retry: number) => number>();
+    expectTypeOf<AsyncRetryConfig<number, string>['delay']>().toEqualTypeOf<
+      number | ((retry: number) => number) | undefined
+    >();
+  });
+
+  it('exponentialDelay rejects unknown keys and a missing initial', () => {
+    // Types only: at run time exponentialDelay ignores unknown keys (the operators' config does not).
+    // @ts-expect-error misspelt `multiplier`
+    expectTypeOf(() => exponentialDelay({ initial: 10, factor: 2 })).returns.toEqualTypeOf<(retry: number) => number>();
+    // @ts-expect-error `initial` is required
+    expect(() => exponentialDelay({ max: 100 })).toThrow(TypeError);
+    expectTypeOf<ExponentialDelayConfig>().toEqualTypeOf<{ initial: number; multiplier?: number; max?: number }>();
+  });
+
+  it('withResultFuture turns a callback function into an AsyncFunction of the same types', async () => {
+    const callback: CallbackAsyncFunction<number, string> = (n, resultFuture, index, context) => {
+      expectTypeOf(resultFuture).toEqualTypeOf<ResultFuture<string>>();
+      expectTypeOf(index).toEqualTypeOf<number>();
+      expectTypeOf(context).toEqualTypeOf<AsyncContext>();
+      resultFuture.complete([`#${n}`]);
+    };
+    const fn = withResultFuture(callback);
+    expectTypeOf(fn).toEqualTypeOf<AsyncFunction<number, string>>();
+    expectTypeOf(orderedWait(fn)).toEqualTypeOf<OperatorFunction<number, string>>();
+    expect(await lastValueFrom(from([1, 2]).pipe(orderedWait(fn), toArray()))).toEqual(['#1', '#2']);
+    withResultFuture<number, string>((n, resultFuture) => {
+      // @ts-expect-error results are strings
+      resultFuture.complete([n]);
+      // @ts-expect-error complete takes an iterable of results, not one result
+      resultFuture.complete(`#${n}`.length);
+    });
+  });
+
+  it('AsyncTimeoutError carries the element', () => {
+    const error = new AsyncTimeoutError('x', 3, 100);
+    expectTypeOf(error).toExtend<Error>();
+    expectTypeOf(error.value).toEqualTypeOf<unknown>();
+    expectTypeOf(error.index).toEqualTypeOf<number>();
+    expectTypeOf(error.timeout).toEqualTypeOf<number>();
+    expect(error).toBeInstanceOf(Error);
+    expect({ name: error.name, value: error.value, index: error.index, timeout: error.timeout }).toEqual({
+      name: 'AsyncTimeoutError',
+      value: 'x',
+      index: 3,
+      timeout: 100,
+    });
+  });
+});
