@@ -64,6 +64,14 @@ export class AsyncWaitCore<T, R> extends Subscriber<T> implements InnerSink<T, R
   /** A recent clock reading shared by up to CLOCK_SHARE latency events, and how many may still use it. */
   private clockNow = 0;
   private clockUses = 0;
+  /** A Promise settlement is being handled: clock reads may wait for the end of the microtask burst. */
+  private settlingPromise = false;
+  private burstEndQueued = false;
+  private readonly endBurst = (): void => {
+    this.burstEndQueued = false;
+    this.clockUses = 0;
+    if (this.unstampedCount > 0 && !this.out.closed) this.stampDeadlines();
+  };
   /** What was pending when the subscription ended, kept for a monitor to read afterwards. */
   private pendingAtEnd: PendingInput<T>[] | null = null;
 
@@ -163,8 +171,18 @@ export class AsyncWaitCore<T, R> extends Subscriber<T> implements InnerSink<T, R
       } else break;
     }
     this.draining = false;
-    this.clockUses = 0;
-    if (this.unstampedCount > 0) this.stampDeadlines();
+    if (this.settlingPromise) {
+      // More Promise settlements are likely queued behind this one; a microtask behind them
+      // reads the clock once for the whole burst. No timer can run before it, so no deadline is
+      // missed, and a stamp read later than the call never makes a deadline early.
+      if ((this.unstampedCount > 0 || this.clockUses > 0) && !this.burstEndQueued) {
+        this.burstEndQueued = true;
+        queueMicrotask(this.endBurst);
+      }
+    } else {
+      this.clockUses = 0;
+      if (this.unstampedCount > 0) this.stampDeadlines();
+    }
     if (this.sourceDone) this.completeIfDrained();
   }
 
@@ -190,7 +208,7 @@ export class AsyncWaitCore<T, R> extends Subscriber<T> implements InnerSink<T, R
   private fail(error: unknown): void {
     if (this.out.closed) return;
     this.status = 'errored';
-    this.fail(error);
+    this.out.error(error);
   }
 
   // --- attempts ---------------------------------------------------------------------------------
@@ -251,11 +269,21 @@ export class AsyncWaitCore<T, R> extends Subscriber<T> implements InnerSink<T, R
       (value) => {
         if (entry.running !== PENDING_PROMISE || entry.attempt !== attempt || entry.state !== state) return;
         entry.add(value);
-        this.innerCompleted(entry);
+        this.settlingPromise = true;
+        try {
+          this.innerCompleted(entry);
+        } finally {
+          this.settlingPromise = false;
+        }
       },
       (error: unknown) => {
         if (entry.running !== PENDING_PROMISE || entry.attempt !== attempt || entry.state !== state) return;
-        this.innerErrored(entry, error);
+        this.settlingPromise = true;
+        try {
+          this.innerErrored(entry, error);
+        } finally {
+          this.settlingPromise = false;
+        }
       },
     );
   }
