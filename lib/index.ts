@@ -3,4 +3,14 @@ export { unorderedWait } from './unorderedWait.js';
 export { AsyncTimeoutError } from './AsyncTimeoutError.js';
 export { fixedDelay, exponentialDelay, type ExponentialDelayConfig } from './retryDelays.js';
 export { withResultFuture, type ResultFuture, type CallbackAsyncFunction } from './withResultFuture.js';
-export type { AsyncFunction, AsyncContext, AsyncWaitConfig, AsyncRetryConfig } from './types.js';
+export { AsyncWaitMonitor } from './AsyncWaitMonitor.js';
+export type {
+  AsyncFunction,
+  AsyncContext,
+  AsyncWaitConfig,
+  AsyncWaitBarrierConfig,
+  AsyncRetryConfig,
+  AsyncWaitFigures,
+  LatencyFigures,
+  PendingInput,
+} from './types.js';

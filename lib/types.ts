@@ -1,4 +1,5 @@
 import type { ObservableInput, SchedulerLike } from 'rxjs';
+import type { AsyncWaitMonitor } from './AsyncWaitMonitor.js';
 
 /**
  * What `fn` receives besides the value and its index: a way to cancel the call, and which attempt
@@ -71,4 +72,71 @@ export interface AsyncWaitConfig<T, R> {
   retry?: AsyncRetryConfig<T, R>;
   /** Where timeouts and retry delays run. Default: `asyncScheduler` (virtual inside `TestScheduler.run`). */
   scheduler?: SchedulerLike;
+  /**
+   * Order results per key instead: results of values with the same key leave in source order,
+   * results of different keys do not wait for each other (in both operators). Capacity still bounds
+   * the total held. Keys are compared as Map keys (SameValueZero).
+   */
+  key?: (value: T) => unknown;
+  /**
+   * Reads the figures and the pending inputs of the latest subscription; see {@link AsyncWaitMonitor}.
+   */
+  monitor?: AsyncWaitMonitor<T>;
+}
+
+/**
+ * The config form with barriers (Flink's watermarks): values for which `isBarrier` is true are not
+ * passed to `fn` but emitted themselves, in their position. In `unorderedWait` (or with `key`) no
+ * result crosses a barrier: results of earlier values leave before it, of later values after it.
+ * A barrier takes a slot of capacity while it waits, as a watermark does in Flink's queue.
+ */
+export interface AsyncWaitBarrierConfig<T, R, B extends T> extends AsyncWaitConfig<T, R> {
+  /** Tells barriers from values; a type guard, so that the output's type includes the barriers. */
+  isBarrier: (value: T) => value is B;
+}
+
+/** A source value whose result has not been emitted yet, with its source index. */
+export interface PendingInput<T> {
+  readonly index: number;
+  readonly value: T;
+}
+
+/** Call latencies of one subscription, in milliseconds of the scheduler's clock. */
+export interface LatencyFigures {
+  /** Calls measured (every attempt that ended: completed, failed or timed out). */
+  readonly count: number;
+  readonly mean: number;
+  readonly max: number;
+  /** Median, to within about 9 % (log-spaced buckets). */
+  readonly p50: number;
+  /** 99th percentile, to within about 9 %. */
+  readonly p99: number;
+}
+
+/** Live figures of one subscription of {@link orderedWait} or {@link unorderedWait}. */
+export interface AsyncWaitFigures {
+  /** `idle` before any subscription; then as the latest subscription stands. */
+  readonly status: 'idle' | 'active' | 'completed' | 'errored' | 'unsubscribed';
+  /** Entries whose call, retry wait or fallback is running. */
+  readonly inFlight: number;
+  /** Entries counted against capacity: in flight, waiting for a retry, or completed and not emitted. */
+  readonly held: number;
+  /** Values waiting in the input buffer for a free slot. */
+  readonly buffered: number;
+  /** Values for which `fn` was called (barriers not included). */
+  readonly started: number;
+  /** Values whose result was emitted (an empty result counts; barriers not included). */
+  readonly emitted: number;
+  /** Barriers emitted. */
+  readonly barriers: number;
+  /** Values that timed out. */
+  readonly timedOut: number;
+  /** Retries started. */
+  readonly retried: number;
+  /** Values that failed for good (after their retries), whether or not `onError` replaced them. */
+  readonly failed: number;
+  /** Values replaced by an `onTimeout` or `onError` fallback. */
+  readonly fallbacks: number;
+  /** Latency of each call of `fn`, from the call to the end of its inner. */
+  readonly latency: LatencyFigures;
 }

@@ -1,7 +1,7 @@
 import type { OperatorFunction } from 'rxjs';
 import { asyncWait } from './internal/asyncWait.js';
 import { parseOptions } from './internal/options.js';
-import type { AsyncFunction, AsyncWaitConfig } from './types.js';
+import type { AsyncFunction, AsyncWaitBarrierConfig, AsyncWaitConfig } from './types.js';
 
 /**
  * Calls an asynchronous function for every source value, many at once, and emits each result as
@@ -52,6 +52,45 @@ import type { AsyncFunction, AsyncWaitConfig } from './types.js';
  */
 export function unorderedWait<T, R>(fn: AsyncFunction<T, R>, timeout?: number, capacity?: number): OperatorFunction<T, R>;
 /**
+ * The config form with barriers (Flink's watermarks): values that `config.isBarrier` picks are
+ * not passed to `fn` but emitted themselves, in their position. No result crosses a barrier.
+ *
+ * ```text
+ * config:   { isBarrier: (v) => v === 'W' }
+ * source:   -a-W-----b--|
+ * fn(a):     ---A|
+ * fn(b):             -B|
+ * result:   ----(AW)--B-|
+ * ```
+ *
+ * A barrier takes a slot of capacity while it waits. Results of values before it leave before
+ * it, results of values after it leave after it; between barriers, results leave in completion order
+ * (or per key, with `key`).
+ *
+ * @example
+ * Keep event-time watermarks in place while enriching records:
+ *
+ * ```ts
+ * type Item = { kind: 'record'; id: number } | { kind: 'watermark'; time: number };
+ * items$.pipe(
+ *   unorderedWait((item) => enrich(item), {
+ *     timeout: 1000,
+ *     isBarrier: (item): item is Extract<Item, { kind: 'watermark' }> => item.kind === 'watermark',
+ *   }),
+ * );
+ * ```
+ *
+ * @typeParam B The type of the barriers, as `config.isBarrier` guards it.
+ * @param fn The call, for values that are not barriers.
+ * @param config The options of {@link AsyncWaitConfig} and `isBarrier`.
+ * @return A function that returns an Observable of the results and the barriers.
+ * @throws `TypeError` or `RangeError` at creation, for any option out of range or unknown, naming it and the value.
+ */
+export function unorderedWait<T, R, B extends T>(
+  fn: AsyncFunction<T, R>,
+  config: AsyncWaitBarrierConfig<T, R, B>,
+): OperatorFunction<T, R | B>;
+/**
  * Calls an asynchronous function for every source value, many at once, and emits each result as
  * soon as its call completes; the config form, with fallbacks, retry and a scheduler.
  *
@@ -94,7 +133,7 @@ export function unorderedWait<T, R>(fn: AsyncFunction<T, R>, timeout?: number, c
 export function unorderedWait<T, R>(fn: AsyncFunction<T, R>, config: AsyncWaitConfig<T, R>): OperatorFunction<T, R>;
 export function unorderedWait<T, R>(
   fn: AsyncFunction<T, R>,
-  timeoutOrConfig?: number | AsyncWaitConfig<T, R>,
+  timeoutOrConfig?: number | AsyncWaitConfig<T, R> | AsyncWaitBarrierConfig<T, R, T>,
   capacity?: number,
 ): OperatorFunction<T, R> {
   return asyncWait(parseOptions('unorderedWait', fn, timeoutOrConfig, capacity), 'unordered');

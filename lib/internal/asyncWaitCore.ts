@@ -6,7 +6,10 @@ import { EntryList } from './entryList.js';
 import type { EntryQueue } from './entryQueue.js';
 import { Fifo } from './fifo.js';
 import { InnerSubscriber, type InnerSink } from './innerSubscriber.js';
+import { LatencyHistogram } from './latencyHistogram.js';
+import { watchedCores, type MonitoredCore } from './monitorLink.js';
 import type { AsyncWaitOptions } from './options.js';
+import type { AsyncWaitFigures, PendingInput } from '../types.js';
 
 /**
  * The operator core shared by `orderedWait` and `unorderedWait` (Flink's AsyncWaitOperator): it
@@ -16,8 +19,12 @@ import type { AsyncWaitOptions } from './options.js';
  */
 /** How many starts may share one clock read for their deadlines. */
 const STAMP_BATCH = 16;
+/** How many latency events may share one clock read within a synchronous burst. */
+const CLOCK_SHARE = 16;
 
-export class AsyncWaitCore<T, R> extends Subscriber<T> implements InnerSink<T, R> {
+type Status = AsyncWaitFigures['status'];
+
+export class AsyncWaitCore<T, R> extends Subscriber<T> implements InnerSink<T, R>, MonitoredCore<T> {
   /** Values that arrived while `capacity` entries were held; they start in arrival order. */
   private readonly waiting = new Fifo<T>();
   /** Entries with an attempt in flight or a retry pending, in start order, which is deadline order. */
@@ -43,12 +50,38 @@ export class AsyncWaitCore<T, R> extends Subscriber<T> implements InnerSink<T, R
   /** The entry whose `fn` call is on the stack, so that a synchronous failure retries in a loop. */
   private invoking: Entry<T, R> | null = null;
 
+  // Figures for a monitor. Counting is a few increments per element, so it is always on; only
+  // latency, which needs the clock, is measured just when a monitor watches.
+  private status: Status = 'active';
+  private started = 0;
+  private emitted = 0;
+  private barriers = 0;
+  private timedOut = 0;
+  private retried = 0;
+  private failed = 0;
+  private fallbacksUsed = 0;
+  private readonly latency: LatencyHistogram | null;
+  /** A recent clock reading shared by up to CLOCK_SHARE latency events, and how many may still use it. */
+  private clockNow = 0;
+  private clockUses = 0;
+  /** A Promise settlement is being handled: clock reads may wait for the end of the microtask burst. */
+  private settlingPromise = false;
+  private burstEndQueued = false;
+  private readonly endBurst = (): void => {
+    this.burstEndQueued = false;
+    this.clockUses = 0;
+    if (this.unstampedCount > 0 && !this.out.closed) this.stampDeadlines();
+  };
+  /** What was pending when the subscription ended, kept for a monitor to read afterwards. */
+  private pendingAtEnd: PendingInput<T>[] | null = null;
+
   constructor(
     private readonly out: Subscriber<R>,
     private readonly options: AsyncWaitOptions<T, R>,
     private readonly queue: EntryQueue<Entry<T, R>>,
   ) {
     super();
+    this.latency = options.monitor === null ? null : new LatencyHistogram();
   }
 
   /** Subscribes the core to `source` on behalf of `out`, with teardown wired both ways. */
@@ -59,6 +92,7 @@ export class AsyncWaitCore<T, R> extends Subscriber<T> implements InnerSink<T, R
     queue: EntryQueue<Entry<T, R>>,
   ): void {
     const core = new AsyncWaitCore(out, options, queue);
+    if (options.monitor !== null) watchedCores.set(options.monitor, core);
     // Added before subscribing, so that a source that errors synchronously still finds the teardown.
     out.add(core);
     out.add(() => core.teardown());
@@ -77,7 +111,7 @@ export class AsyncWaitCore<T, R> extends Subscriber<T> implements InnerSink<T, R
   }
 
   protected override _error(error: unknown): void {
-    this.out.error(error);
+    this.fail(error);
   }
 
   protected override _complete(): void {
@@ -90,10 +124,26 @@ export class AsyncWaitCore<T, R> extends Subscriber<T> implements InnerSink<T, R
   // --- admission and emission -------------------------------------------------------------------
 
   private start(value: T): void {
+    const { options } = this;
     const entry = new Entry<T, R>(value, this.nextIndex++);
+    if (options.isBarrier !== null || options.key !== null) {
+      try {
+        if (options.isBarrier !== null && options.isBarrier(value)) {
+          entry.state = EntryState.Barrier;
+          entry.add(value as unknown as R);
+          this.queue.pushBarrier(entry);
+          return;
+        }
+        if (options.key !== null) entry.group = options.key(value);
+      } catch (error) {
+        this.fail(error);
+        return;
+      }
+    }
+    this.started++;
     this.queue.push(entry);
     this.inFlight.append(entry);
-    if (this.options.timeout !== Infinity) {
+    if (options.timeout !== Infinity) {
       const unstamped = this.unstamped;
       unstamped[this.unstampedCount++] = entry;
       if (this.unstampedCount === unstamped.length) this.stampDeadlines();
@@ -121,13 +171,26 @@ export class AsyncWaitCore<T, R> extends Subscriber<T> implements InnerSink<T, R
       } else break;
     }
     this.draining = false;
-    if (this.unstampedCount > 0) this.stampDeadlines();
+    if (this.settlingPromise) {
+      // More Promise settlements are likely queued behind this one; a microtask behind them
+      // reads the clock once for the whole burst. No timer can run before it, so no deadline is
+      // missed, and a stamp read later than the call never makes a deadline early.
+      if ((this.unstampedCount > 0 || this.clockUses > 0) && !this.burstEndQueued) {
+        this.burstEndQueued = true;
+        queueMicrotask(this.endBurst);
+      }
+    } else {
+      this.clockUses = 0;
+      if (this.unstampedCount > 0) this.stampDeadlines();
+    }
     if (this.sourceDone) this.completeIfDrained();
   }
 
   private emit(entry: Entry<T, R>): void {
     const { out } = this;
     const count = entry.count;
+    if (entry.state === EntryState.Barrier) this.barriers++;
+    else this.emitted++;
     if (count === 1) out.next(entry.result as R);
     else if (count > 1) {
       const values = entry.result as R[];
@@ -136,7 +199,16 @@ export class AsyncWaitCore<T, R> extends Subscriber<T> implements InnerSink<T, R
   }
 
   private completeIfDrained(): void {
-    if (this.queue.size === 0 && this.waiting.length === 0) this.out.complete();
+    if (this.queue.size === 0 && this.waiting.length === 0) {
+      this.status = 'completed';
+      this.out.complete();
+    }
+  }
+
+  private fail(error: unknown): void {
+    if (this.out.closed) return;
+    this.status = 'errored';
+    this.out.error(error);
   }
 
   // --- attempts ---------------------------------------------------------------------------------
@@ -156,6 +228,10 @@ export class AsyncWaitCore<T, R> extends Subscriber<T> implements InnerSink<T, R
         continue;
       }
       this.subscribeInner(entry, input);
+      // A call still running after fn returned is timed from here; one that ended synchronously took 0.
+      if (this.latency !== null && entry.running !== null && entry.state === EntryState.Running) {
+        entry.calledAt = this.clock();
+      }
     } while ((entry.state as EntryState) === EntryState.RetryNow);
     this.invoking = outer;
   }
@@ -177,7 +253,7 @@ export class AsyncWaitCore<T, R> extends Subscriber<T> implements InnerSink<T, R
         observable = from(input);
       } catch (error) {
         // Not an ObservableInput: a bug in the caller's fn, not a failed call, so no retry or fallback.
-        this.out.error(error);
+        this.fail(error);
         return;
       }
       this.subscribeInner(entry, observable);
@@ -193,11 +269,21 @@ export class AsyncWaitCore<T, R> extends Subscriber<T> implements InnerSink<T, R
       (value) => {
         if (entry.running !== PENDING_PROMISE || entry.attempt !== attempt || entry.state !== state) return;
         entry.add(value);
-        this.innerCompleted(entry);
+        this.settlingPromise = true;
+        try {
+          this.innerCompleted(entry);
+        } finally {
+          this.settlingPromise = false;
+        }
       },
       (error: unknown) => {
         if (entry.running !== PENDING_PROMISE || entry.attempt !== attempt || entry.state !== state) return;
-        this.innerErrored(entry, error);
+        this.settlingPromise = true;
+        try {
+          this.innerErrored(entry, error);
+        } finally {
+          this.settlingPromise = false;
+        }
       },
     );
   }
@@ -209,13 +295,14 @@ export class AsyncWaitCore<T, R> extends Subscriber<T> implements InnerSink<T, R
       this.finish(entry);
       return;
     }
+    if (this.latency !== null) this.callEnded(entry);
     const { retry } = this.options;
     if (retry !== null && retry.ifResult !== null && entry.attempt <= retry.count) {
       let again: boolean;
       try {
         again = retry.ifResult(entry.results(), entry.value);
       } catch (error) {
-        this.out.error(error);
+        this.fail(error);
         return;
       }
       if (again) {
@@ -229,11 +316,12 @@ export class AsyncWaitCore<T, R> extends Subscriber<T> implements InnerSink<T, R
 
   innerErrored(entry: Entry<T, R>, error: unknown): void {
     entry.running = null;
-    if (entry.state === EntryState.Fallback) this.out.error(error);
+    if (entry.state === EntryState.Fallback) this.fail(error);
     else this.attemptFailed(entry, error);
   }
 
   private attemptFailed(entry: Entry<T, R>, error: unknown): void {
+    if (this.latency !== null) this.callEnded(entry);
     const { retry } = this.options;
     if (retry !== null && entry.attempt <= retry.count) {
       let again = true;
@@ -241,7 +329,7 @@ export class AsyncWaitCore<T, R> extends Subscriber<T> implements InnerSink<T, R
         try {
           again = retry.ifError(error, entry.value);
         } catch (predicateError) {
-          this.out.error(predicateError);
+          this.fail(predicateError);
           return;
         }
       }
@@ -250,11 +338,15 @@ export class AsyncWaitCore<T, R> extends Subscriber<T> implements InnerSink<T, R
         return;
       }
     }
-    this.inFlight.remove(entry);
     entry.abort();
+    this.failed++;
     const { onError } = this.options;
-    if (onError === null) this.out.error(error);
-    else this.fallBack(entry, () => onError(error, entry.value, entry.index));
+    // Failing the output leaves the entry in flight, so that the pending inputs still name it.
+    if (onError === null) this.fail(error);
+    else {
+      this.inFlight.remove(entry);
+      this.fallBack(entry, () => onError(error, entry.value, entry.index));
+    }
   }
 
   private retryLater(entry: Entry<T, R>): void {
@@ -265,17 +357,18 @@ export class AsyncWaitCore<T, R> extends Subscriber<T> implements InnerSink<T, R
       try {
         ms = delay(entry.attempt);
       } catch (error) {
-        this.out.error(error);
+        this.fail(error);
         return;
       }
       const error = delayError(ms, 'retry', `delay(${entry.attempt})`);
       if (error !== null) {
-        this.out.error(error);
+        this.fail(error);
         return;
       }
     }
     entry.resetResult();
     entry.attempt++;
+    this.retried++;
     if (ms > 0) {
       entry.state = EntryState.WaitingRetry;
       entry.running = this.options.scheduler.schedule(runRetry, ms, { core: this, entry });
@@ -300,12 +393,13 @@ export class AsyncWaitCore<T, R> extends Subscriber<T> implements InnerSink<T, R
 
   private fallBack(entry: Entry<T, R>, fallback: () => ObservableInput<R>): void {
     entry.state = EntryState.Fallback;
+    this.fallbacksUsed++;
     entry.resetResult();
     let input: ObservableInput<R>;
     try {
       input = fallback();
     } catch (error) {
-      this.out.error(error);
+      this.fail(error);
       return;
     }
     this.fallbacks.append(entry);
@@ -356,21 +450,88 @@ export class AsyncWaitCore<T, R> extends Subscriber<T> implements InnerSink<T, R
   }
 
   private timeOut(entry: Entry<T, R>): void {
-    this.inFlight.remove(entry);
+    if (this.latency !== null && entry.state === EntryState.Running) this.callEnded(entry);
+    this.timedOut++;
     entry.stop();
     entry.abort();
     const { onTimeout } = this.options;
+    // Failing the output leaves the entry in flight, so that the pending inputs still name it.
     if (onTimeout === null) {
-      this.out.error(new AsyncTimeoutError(entry.value, entry.index, this.options.timeout));
+      this.fail(new AsyncTimeoutError(entry.value, entry.index, this.options.timeout));
     } else {
+      this.inFlight.remove(entry);
       this.fallBack(entry, () => onTimeout(entry.value, entry.index));
     }
+  }
+
+  // --- monitoring ---------------------------------------------------------------------------------
+
+  /** Records the latency of the call that just ended for the entry. */
+  private callEnded(entry: Entry<T, R>): void {
+    if (this.invoking === entry) this.latency!.record(0);
+    else if (entry.calledAt === entry.calledAt) this.latency!.record(Math.max(0, this.clock() - entry.calledAt));
+    entry.calledAt = NaN;
+  }
+
+  /** The scheduler's time, read at most once per CLOCK_SHARE events of one synchronous burst. */
+  private clock(): number {
+    if (this.clockUses > 0) {
+      this.clockUses--;
+      return this.clockNow;
+    }
+    this.clockUses = CLOCK_SHARE - 1;
+    return (this.clockNow = this.options.scheduler.now());
+  }
+
+  figures(): AsyncWaitFigures {
+    const latency = this.latency ?? new LatencyHistogram();
+    return {
+      status: this.status,
+      inFlight: this.inFlight.size + this.fallbacks.size,
+      held: this.queue.size,
+      buffered: this.waiting.length,
+      started: this.started,
+      emitted: this.emitted,
+      barriers: this.barriers,
+      timedOut: this.timedOut,
+      retried: this.retried,
+      failed: this.failed,
+      fallbacks: this.fallbacksUsed,
+      latency: {
+        count: latency.count,
+        mean: latency.mean,
+        max: latency.max,
+        p50: latency.quantile(0.5),
+        p99: latency.quantile(0.99),
+      },
+    };
+  }
+
+  pending(): PendingInput<T>[] {
+    if (this.pendingAtEnd !== null) return this.pendingAtEnd.slice();
+    const held: Entry<T, R>[] = [];
+    const collect = (entry: Entry<T, R>) => void held.push(entry);
+    this.inFlight.forEach(collect);
+    this.fallbacks.forEach(collect);
+    this.queue.forEachReady(collect);
+    held.sort((a, b) => a.index - b.index);
+    const pending: PendingInput<T>[] = held.map(({ index, value }) => ({ index, value }));
+    let index = this.nextIndex;
+    this.waiting.forEach((value) => void pending.push({ index: index++, value }));
+    return pending;
+  }
+
+  commitIndex(): number {
+    const pending = this.pending();
+    return pending.length > 0 ? pending[0].index : this.nextIndex + this.waiting.length;
   }
 
   // --- teardown -----------------------------------------------------------------------------------
 
   /** Stops every inner, retry and timer and aborts every unfinished entry; runs once, with `out`. */
   private teardown(): void {
+    if (this.status === 'active') this.status = 'unsubscribed';
+    if (this.options.monitor !== null) this.pendingAtEnd = this.pending();
     this.timer?.unsubscribe();
     this.timer = null;
     for (let entry = this.inFlight.takeAll(); entry !== null; ) {

@@ -16,6 +16,8 @@ export const enum EntryState {
   Done,
   /** Torn down by an error or unsubscription; nothing of it may run again. */
   Cancelled,
+  /** A barrier: never called, its own value is its result. */
+  Barrier,
 }
 
 /** Something to stop: an inner subscription, a retry timer, or a pending Promise. */
@@ -51,6 +53,9 @@ export class Entry<T, R> implements AsyncContext, ListNode<Entry<T, R>>, QueueNo
   next: Entry<T, R> | null = null;
   queueNext: Entry<T, R> | null = null;
   ready = false;
+  group: unknown = undefined;
+  /** Scheduler time of the current call, for latency; NaN while unknown or not monitored. */
+  calledAt = NaN;
 
   constructor(
     readonly value: T,

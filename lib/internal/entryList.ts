@@ -11,6 +11,7 @@ export interface ListNode<N> {
 export class EntryList<N extends ListNode<N>> {
   head: N | null = null;
   private tail: N | null = null;
+  size = 0;
 
   get isEmpty(): boolean {
     return this.head === null;
@@ -22,6 +23,7 @@ export class EntryList<N extends ListNode<N>> {
     if (this.tail === null) this.head = node;
     else this.tail.next = node;
     this.tail = node;
+    this.size++;
   }
 
   remove(node: N): void {
@@ -31,12 +33,19 @@ export class EntryList<N extends ListNode<N>> {
     if (next === null) this.tail = prev;
     else next.prev = prev;
     node.prev = node.next = null;
+    this.size--;
+  }
+
+  /** Calls `visit` for each member, oldest first. */
+  forEach(visit: (node: N) => void): void {
+    for (let node = this.head; node !== null; node = node.next) visit(node);
   }
 
   /** Empties the list and returns its former members, oldest first, still linked to each other. */
   takeAll(): N | null {
     const first = this.head;
     this.head = this.tail = null;
+    this.size = 0;
     return first;
   }
 }

@@ -1,9 +1,13 @@
-/** What a queue needs of its entries: a link and a flag, both owned by the queue. */
+/** What a queue needs of its entries: links and flags, owned by the queue. */
 export interface QueueNode<N> {
+  /** The source index; entries are admitted in index order. */
+  readonly index: number;
   /** The queue's link to the entry after this one. */
   queueNext: N | null;
   /** Set by `complete`: the entry's result may be released. */
   ready: boolean;
+  /** Per-entry slot for the queue's own bookkeeping (the key's lane of a keyed queue). */
+  group: unknown;
 }
 
 /**
@@ -15,10 +19,17 @@ export interface EntryQueue<N extends QueueNode<N>> {
   readonly size: number;
   /** Admits an entry; entries are admitted in source order. */
   push(entry: N): void;
+  /**
+   * Admits a barrier (Flink's watermark), already complete: no result admitted before it leaves
+   * after it, and none admitted after it leaves before it.
+   */
+  pushBarrier(barrier: N): void;
   /** Marks an admitted entry's result as ready. */
   complete(entry: N): void;
   /** Removes and returns the next entry whose result may leave now, if any. */
   poll(): N | undefined;
+  /** Calls `visit` for every entry that is ready but not yet released, in no particular order. */
+  forEachReady(visit: (entry: N) => void): void;
   /** Forgets every entry. */
   clear(): void;
 }

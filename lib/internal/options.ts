@@ -1,5 +1,6 @@
 import { asyncScheduler, type ObservableInput, type SchedulerLike } from 'rxjs';
-import type { AsyncFunction, AsyncRetryConfig, AsyncWaitConfig } from '../types.js';
+import { AsyncWaitMonitor } from '../AsyncWaitMonitor.js';
+import type { AsyncFunction, AsyncRetryConfig, AsyncWaitBarrierConfig, AsyncWaitConfig } from '../types.js';
 import { argumentError, delayError, isIntegerOrInfinity } from './describe.js';
 
 /** The operator's arguments, checked and with defaults filled in. */
@@ -11,6 +12,9 @@ export interface AsyncWaitOptions<T, R> {
   readonly onError: ((error: unknown, value: T, index: number) => ObservableInput<R>) | null;
   readonly retry: RetryOptions<T, R> | null;
   readonly scheduler: SchedulerLike;
+  readonly key: ((value: T) => unknown) | null;
+  readonly isBarrier: ((value: T) => boolean) | null;
+  readonly monitor: AsyncWaitMonitor<T> | null;
 }
 
 export interface RetryOptions<T, R> {
@@ -24,7 +28,7 @@ export interface RetryOptions<T, R> {
 /** Flink's default queue capacity. */
 export const DEFAULT_CAPACITY = 100;
 
-const CONFIG_KEYS = ['timeout', 'capacity', 'onTimeout', 'onError', 'retry', 'scheduler'];
+const CONFIG_KEYS = ['timeout', 'capacity', 'onTimeout', 'onError', 'retry', 'scheduler', 'key', 'isBarrier', 'monitor'];
 const RETRY_KEYS = ['count', 'delay', 'ifError', 'ifResult'];
 
 /**
@@ -35,7 +39,7 @@ const RETRY_KEYS = ['count', 'delay', 'ifError', 'ifResult'];
 export function parseOptions<T, R>(
   operator: string,
   fn: AsyncFunction<T, R>,
-  timeoutOrConfig: number | AsyncWaitConfig<T, R> | undefined,
+  timeoutOrConfig: number | AsyncWaitConfig<T, R> | AsyncWaitBarrierConfig<T, R, T> | undefined,
   capacity: number | undefined,
 ): AsyncWaitOptions<T, R> {
   const check = new ArgumentChecker(operator);
@@ -52,12 +56,15 @@ export function parseOptions<T, R>(
       onError: null,
       retry: null,
       scheduler: asyncScheduler,
+      key: null,
+      isBarrier: null,
+      monitor: null,
     };
   }
   if (capacity !== undefined) {
     throw check.error(TypeError, 'capacity', 'omitted when a config object is given', capacity);
   }
-  const config = timeoutOrConfig;
+  const config: Partial<AsyncWaitBarrierConfig<T, R, T>> = timeoutOrConfig;
   check.knownKeys('config', config, CONFIG_KEYS);
   return {
     fn,
@@ -67,6 +74,9 @@ export function parseOptions<T, R>(
     onError: check.optionalFn('config.onError', config.onError),
     retry: config.retry === undefined ? null : parseRetry(check, config.retry),
     scheduler: check.scheduler('config.scheduler', config.scheduler),
+    key: check.optionalFn('config.key', config.key),
+    isBarrier: check.optionalFn('config.isBarrier', config.isBarrier),
+    monitor: check.monitor('config.monitor', config.monitor),
   };
 }
 
@@ -135,6 +145,12 @@ class ArgumentChecker {
     ) {
       throw this.error(TypeError, argument, 'a SchedulerLike (with schedule and now)', value);
     }
+    return value;
+  }
+
+  monitor<T>(argument: string, value: AsyncWaitMonitor<T> | undefined): AsyncWaitMonitor<T> | null {
+    if (value === undefined) return null;
+    if (!(value instanceof AsyncWaitMonitor)) throw this.error(TypeError, argument, 'an AsyncWaitMonitor', value);
     return value;
   }
 

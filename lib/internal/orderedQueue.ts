@@ -19,6 +19,11 @@ export class OrderedQueue<N extends QueueNode<N>> implements EntryQueue<N> {
     this.size++;
   }
 
+  pushBarrier(barrier: N): void {
+    this.push(barrier);
+    barrier.ready = true;
+  }
+
   complete(entry: N): void {
     entry.ready = true;
   }
@@ -31,6 +36,10 @@ export class OrderedQueue<N extends QueueNode<N>> implements EntryQueue<N> {
     head.queueNext = null;
     this.size--;
     return head;
+  }
+
+  forEachReady(visit: (entry: N) => void): void {
+    for (let e = this.head; e !== null; e = e.queueNext) if (e.ready) visit(e);
   }
 
   clear(): void {

@@ -15,6 +15,10 @@ export class UnorderedQueue<N extends QueueNode<N>> implements EntryQueue<N> {
     this.size++;
   }
 
+  pushBarrier(): void {
+    throw new Error('UnorderedQueue cannot hold barriers: wrap it in a BarrierQueue');
+  }
+
   complete(entry: N): void {
     entry.ready = true;
     if (this.readyTail === null) this.readyHead = entry;
@@ -30,6 +34,10 @@ export class UnorderedQueue<N extends QueueNode<N>> implements EntryQueue<N> {
     head.queueNext = null;
     this.size--;
     return head;
+  }
+
+  forEachReady(visit: (entry: N) => void): void {
+    for (let e = this.readyHead; e !== null; e = e.queueNext) visit(e);
   }
 
   clear(): void {
