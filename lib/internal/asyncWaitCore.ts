@@ -61,6 +61,7 @@ export class AsyncWaitCore<T, R> extends Subscriber<T> implements InnerSink<T, R
   private failed = 0;
   private fallbacksUsed = 0;
   private readonly latency: LatencyHistogram | null;
+  private synchronousCalls = 0;
   /** A recent clock reading shared by up to CLOCK_SHARE latency events, and how many may still use it. */
   private clockNow = 0;
   private clockUses = 0;
@@ -468,8 +469,13 @@ export class AsyncWaitCore<T, R> extends Subscriber<T> implements InnerSink<T, R
 
   /** Records the latency of the call that just ended for the entry. */
   private callEnded(entry: Entry<T, R>): void {
-    if (this.invoking === entry) this.latency!.record(0);
-    else if (entry.calledAt === entry.calledAt) this.latency!.record(Math.max(0, this.clock() - entry.calledAt));
+    // Synchronous calls are only counted here and reach the histogram when figures are read,
+    // which keeps monitoring nearly free for synchronous inners.
+    if (this.invoking === entry) {
+      this.synchronousCalls++;
+      return;
+    }
+    if (entry.calledAt === entry.calledAt) this.latency!.record(Math.max(0, this.clock() - entry.calledAt));
     entry.calledAt = NaN;
   }
 
@@ -485,6 +491,8 @@ export class AsyncWaitCore<T, R> extends Subscriber<T> implements InnerSink<T, R
 
   figures(): AsyncWaitFigures {
     const latency = this.latency ?? new LatencyHistogram();
+    latency.recordZeros(this.synchronousCalls);
+    this.synchronousCalls = 0;
     return {
       status: this.status,
       inFlight: this.inFlight.size + this.fallbacks.size,

@@ -28,6 +28,12 @@ export class LatencyHistogram {
     this.buckets[bucket]++;
   }
 
+  /** Records `n` calls that took no time (they completed synchronously). */
+  recordZeros(n: number): void {
+    this.count += n;
+    this.buckets[0] += n;
+  }
+
   get mean(): number {
     return this.count === 0 ? 0 : this.sum / this.count;
   }
