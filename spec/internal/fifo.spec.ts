@@ -1,0 +1,76 @@
+import { Fifo } from '../../lib/internal/fifo';
+
+function contents<T>(fifo: Fifo<T>): T[] {
+  const items: T[] = [];
+  fifo.forEach((item) => items.push(item));
+  return items;
+}
+
+describe('Fifo (the input buffer)', () => {
+  it('gives items back in the order they were pushed', () => {
+    const fifo = new Fifo<string>();
+    fifo.push('a');
+    fifo.push('b');
+    fifo.push('c');
+    expect(fifo.length).toBe(3);
+    expect([fifo.shift(), fifo.shift(), fifo.shift()]).toEqual(['a', 'b', 'c']);
+    expect(fifo.length).toBe(0);
+  });
+
+  it('keeps the order when it grows while wrapped around its ring', () => {
+    const fifo = new Fifo<number>();
+    for (let i = 0; i < 12; i++) fifo.push(i);
+    for (let i = 0; i < 10; i++) expect(fifo.shift()).toBe(i);
+    // The head is now in the middle of the ring; these pushes wrap and then force growth twice.
+    for (let i = 12; i < 60; i++) fifo.push(i);
+    expect(fifo.length).toBe(50);
+    expect(contents(fifo)).toEqual(Array.from({ length: 50 }, (_, k) => k + 10));
+    for (let i = 10; i < 60; i++) expect(fifo.shift()).toBe(i);
+  });
+
+  it('visits items oldest first without removing them', () => {
+    const fifo = new Fifo<string>();
+    ['x', 'y', 'z'].forEach((item) => fifo.push(item));
+    fifo.shift();
+    fifo.push('w');
+    expect(contents(fifo)).toEqual(['y', 'z', 'w']);
+    expect(fifo.length).toBe(3);
+  });
+
+  it('empties on clear and keeps working', () => {
+    const fifo = new Fifo<number>();
+    for (let i = 0; i < 40; i++) fifo.push(i);
+    fifo.clear();
+    expect(fifo.length).toBe(0);
+    expect(contents(fifo)).toEqual([]);
+    fifo.push(1);
+    fifo.push(2);
+    expect([fifo.shift(), fifo.shift()]).toEqual([1, 2]);
+  });
+
+  it('holds undefined and null like any other item', () => {
+    const fifo = new Fifo<unknown>();
+    fifo.push(undefined);
+    fifo.push(null);
+    expect(fifo.length).toBe(2);
+    expect(fifo.shift()).toBeUndefined();
+    expect(fifo.shift()).toBeNull();
+  });
+
+  it('matches an array model over a long random mix of pushes and shifts', () => {
+    let seed = 42;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const fifo = new Fifo<number>();
+    const model: number[] = [];
+    for (let i = 0; i < 100_000; i++) {
+      if (model.length === 0 || random() < 0.55) {
+        fifo.push(i);
+        model.push(i);
+      } else {
+        expect(fifo.shift()).toBe(model.shift());
+      }
+      if (fifo.length !== model.length) throw new Error(`length ${fifo.length} != ${model.length} at step ${i}`);
+    }
+    expect(contents(fifo)).toEqual(model);
+  });
+});

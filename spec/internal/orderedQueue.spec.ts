@@ -1,0 +1,137 @@
+import { OrderedQueue } from '../../lib/internal/orderedQueue';
+import type { QueueNode } from '../../lib/internal/entryQueue';
+
+interface Node extends QueueNode<Node> {
+  name: string;
+}
+
+let nextIndex = 0;
+function node(name: string): Node {
+  return { name, index: nextIndex++, queueNext: null, ready: false, group: null };
+}
+
+/** Polls until the queue releases nothing, and names what it released. */
+function drain(queue: OrderedQueue<Node>): string[] {
+  const out: string[] = [];
+  for (let n = queue.poll(); n !== undefined; n = queue.poll()) out.push(n.name);
+  return out;
+}
+
+describe('OrderedQueue (the reorder buffer of orderedWait)', () => {
+  it('releases nothing while the oldest entry is not complete, whatever completed after it', () => {
+    const queue = new OrderedQueue<Node>();
+    const [a, b, c] = [node('a'), node('b'), node('c')];
+    queue.push(a);
+    queue.push(b);
+    queue.push(c);
+    queue.complete(c);
+    queue.complete(b);
+    expect(queue.poll()).toBeUndefined();
+    queue.complete(a);
+    expect(drain(queue)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('releases a completed prefix and stops at the first incomplete entry', () => {
+    const queue = new OrderedQueue<Node>();
+    const [a, b, c, d] = [node('a'), node('b'), node('c'), node('d')];
+    [a, b, c, d].forEach((n) => queue.push(n));
+    queue.complete(a);
+    queue.complete(b);
+    queue.complete(d);
+    expect(drain(queue)).toEqual(['a', 'b']);
+    queue.complete(c);
+    expect(drain(queue)).toEqual(['c', 'd']);
+  });
+
+  it('counts every admitted entry until it is released, completed or not', () => {
+    const queue = new OrderedQueue<Node>();
+    const [a, b] = [node('a'), node('b')];
+    expect(queue.size).toBe(0);
+    queue.push(a);
+    queue.push(b);
+    queue.complete(b);
+    expect(queue.size).toBe(2);
+    queue.complete(a);
+    queue.poll();
+    expect(queue.size).toBe(1);
+    queue.poll();
+    expect(queue.size).toBe(0);
+  });
+
+  it('keeps working after it has been emptied', () => {
+    const queue = new OrderedQueue<Node>();
+    const a = node('a');
+    queue.push(a);
+    queue.complete(a);
+    expect(drain(queue)).toEqual(['a']);
+    const [b, c] = [node('b'), node('c')];
+    queue.push(b);
+    queue.push(c);
+    queue.complete(c);
+    queue.complete(b);
+    expect(drain(queue)).toEqual(['b', 'c']);
+  });
+
+  it('keeps a barrier in place: already complete, released between the entries around it', () => {
+    const queue = new OrderedQueue<Node>();
+    const [a, barrier, b] = [node('a'), node('barrier'), node('b')];
+    queue.push(a);
+    queue.pushBarrier(barrier);
+    queue.push(b);
+    expect(barrier.ready).toBe(true);
+    queue.complete(b);
+    expect(queue.poll()).toBeUndefined();
+    queue.complete(a);
+    expect(drain(queue)).toEqual(['a', 'barrier', 'b']);
+  });
+
+  it('visits the completed entries not yet released', () => {
+    const queue = new OrderedQueue<Node>();
+    const [a, b, c] = [node('a'), node('b'), node('c')];
+    [a, b, c].forEach((n) => queue.push(n));
+    queue.complete(b);
+    queue.complete(c);
+    const seen: string[] = [];
+    queue.forEachReady((n) => seen.push(n.name));
+    expect(seen.sort()).toEqual(['b', 'c']);
+  });
+
+  it('forgets every entry on clear', () => {
+    const queue = new OrderedQueue<Node>();
+    const [a, b] = [node('a'), node('b')];
+    queue.push(a);
+    queue.push(b);
+    queue.complete(a);
+    queue.clear();
+    expect(queue.size).toBe(0);
+    expect(queue.poll()).toBeUndefined();
+    const c = node('c');
+    queue.push(c);
+    queue.complete(c);
+    expect(drain(queue)).toEqual(['c']);
+  });
+
+  it('matches a simple model over many random completions', () => {
+    // A deterministic pseudo-random sequence, so a failure can be replayed.
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const queue = new OrderedQueue<Node>();
+    const pending: Node[] = [];
+    const released: number[] = [];
+    for (let i = 0; i < 2000; i++) {
+      const n = node(String(i));
+      queue.push(n);
+      pending.push(n);
+      if (random() < 0.6 && pending.length > 0) {
+        const [done] = pending.splice(Math.floor(random() * pending.length), 1);
+        queue.complete(done);
+      }
+      for (let r = queue.poll(); r !== undefined; r = queue.poll()) released.push(r.index);
+    }
+    pending.forEach((n) => queue.complete(n));
+    for (let r = queue.poll(); r !== undefined; r = queue.poll()) released.push(r.index);
+    expect(released).toHaveLength(2000);
+    expect(released.every((index, k) => k === 0 || index === released[k - 1] + 1)).toBe(true);
+    expect(queue.size).toBe(0);
+  });
+});
