@@ -84,13 +84,13 @@ function replay(diagram: Diagram, check: Check, result: Line): { problems: strin
     const sourceCut = cut(sourceLine.marble);
     const source = hot(sourceCut.marble);
 
-    type Drawn = { line: Line; observable: ReturnType<typeof cold> };
+    type Drawn = { line: Line; observable: ReturnType<typeof cold<string>> };
     const drawn = new Map<string, Drawn>();
     for (const line of diagram.inputs.filter((input) => input !== sourceLine)) {
       const match = /^(fn|onTimeout|onError)\((\w)\)(?: #(\d+))?$/.exec(line.title);
       if (!match) throw new Error(`${diagram.file}: unknown line title "${line.title}"`);
       const key = `${match[1]}(${match[2]}) #${match[3] ?? '1'}`;
-      drawn.set(key, { line, observable: cold(cut(line.marble).marble) });
+      drawn.set(key, { line, observable: cold<string>(cut(line.marble).marble) });
     }
     const attempts = new Map<string, number>();
     const use = (kind: string, value: string): ObservableInput<string> => {
