@@ -1,7 +1,8 @@
 /**
- * The public types, checked by the compiler: `npm run typecheck` (tsc over spec/) and ts-jest both
- * fail on a wrong `expectTypeOf` or an unused `@ts-expect-error`. Where a line is rejected by the
- * types and also by the argument checks at creation, the test asserts both.
+ * The public types, checked by the compiler: `npm run typecheck` (tsc over spec/, the first step of
+ * `npm test`; ts-jest only transpiles, as tsconfig sets isolatedModules) fails on a wrong
+ * `expectTypeOf` or an unused `@ts-expect-error`. Where a line is rejected by the types and also by
+ * the argument checks at creation, the test asserts both.
  */
 import { expectTypeOf } from 'expect-type';
 import {
