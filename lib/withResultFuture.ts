@@ -66,10 +66,17 @@ export function withResultFuture<T, R>(fn: CallbackAsyncFunction<T, R>): AsyncFu
         complete(results) {
           if (settled) return;
           settled = true;
-          let values: R[];
-          try {
-            values = Array.from(results);
-          } catch {
+          // Array.from alone would also take array-likes and turn a number or a plain object into [],
+          // silently dropping a result passed without its array; only an iterable is a result list.
+          let values: R[] | undefined;
+          if (results != null && typeof (results as Iterable<R>)[Symbol.iterator] === 'function') {
+            try {
+              values = Array.from(results);
+            } catch {
+              // An iterator that throws is reported like a value that is not iterable.
+            }
+          }
+          if (values === undefined) {
             subscriber.error(
               argumentError(TypeError, 'ResultFuture.complete', 'results', 'an iterable of results', results),
             );
