@@ -1,4 +1,4 @@
-import { Observable, of, throwError } from 'rxjs';
+import { Observable, VirtualTimeScheduler, of, throwError } from 'rxjs';
 import { marbles } from 'rxjs-marbles/jest';
 import { AsyncTimeoutError, exponentialDelay, fixedDelay, orderedWait, unorderedWait } from '../lib';
 
@@ -418,4 +418,27 @@ describe('retry delays are per element', () => {
     };
     m.expect(source.pipe(orderedWait(fn, { retry: { count: 5, delay: exponentialDelay({ initial: 1 }) } }))).toBeObservable(expected);
   }));
+});
+
+describe('retry delays on the scheduler given as option', () => {
+  it('waits for the retry delay in that scheduler\'s time', () => {
+    const scheduler = new VirtualTimeScheduler();
+    const calledAt: number[] = [];
+    const values: string[] = [];
+    of('a')
+      .pipe(
+        orderedWait(
+          (_v: string, _i, { attempt }) => {
+            calledAt.push(scheduler.now());
+            return attempt === 1 ? throwError(() => new Error('first')) : of('ok');
+          },
+          { retry: { count: 1, delay: 100 }, scheduler },
+        ),
+      )
+      .subscribe((v) => values.push(v));
+    expect(calledAt).toEqual([0]);
+    scheduler.flush();
+    expect(calledAt).toEqual([0, 100]);
+    expect(values).toEqual(['ok']);
+  });
 });
