@@ -78,6 +78,7 @@ export const mergeMapPeer = {
 export const concatMapPeer = {
   id: 'concatMap',
   config: 'concatMap(fn)',
+  note: 'one call at a time, capacity does not apply',
   style: 'rx',
   label: 'rxjs concatMap',
   pkg: 'rxjs',
@@ -89,7 +90,8 @@ export const concatMapPeer = {
 
 export const idiomPeer = {
   id: 'idiom',
-  config: 'index-tagged mergeMap(fn, C) + Map reorder buffer (mergeMapInOrder in bench/peers.mjs)',
+  config: 'mergeMapInOrder(fn, C)',
+  note: 'index-tagged mergeMap + a Map reorder buffer, as users write it (bench/peers.mjs)',
   style: 'rx',
   label: 'mergeMap + reorder buffer (idiom)',
   pkg: 'rxjs',
@@ -112,7 +114,8 @@ export const concatMapEagerPeer = {
 /** rxjs-async-map: mergeMap underneath, ordered; its project must return a Promise. */
 export const asyncMapPeer = {
   id: 'asyncMap',
-  config: 'asyncMap(fn, C) (runs on its own rxjs 6 mergeMap)',
+  config: 'asyncMap(fn, C)',
+  note: 'a mergeMap of its own rxjs 6 copy inside; fn must return a Promise',
   style: 'fn',
   label: 'rxjs-async-map asyncMap',
   pkg: 'rxjs-async-map',
@@ -125,6 +128,7 @@ export const asyncMapPeer = {
 export const pMapPeer = {
   id: 'pMap',
   config: 'await pMap(input, fn, { concurrency: C })',
+  note: 'resolves to the whole output array',
   style: 'fn',
   label: 'p-map pMap',
   pkg: 'p-map',
@@ -140,6 +144,7 @@ export const pMapPeer = {
 export const pMapIterablePeer = {
   id: 'pMapIterable',
   config: 'for await (… of pMapIterable(input, fn, { concurrency: C }))',
+  note: 'ESM only; backpressure = C and preserveOrder: true are its defaults',
   style: 'fn',
   label: 'p-map pMapIterable',
   pkg: 'p-map',
@@ -168,6 +173,7 @@ export const readableMapPeer = {
 export const itParallelPeer = {
   id: 'itParallel',
   config: 'for await (… of parallel(thunks, { concurrency: C, ordered: true }))',
+  note: 'takes Promise-returning thunks; unordered by default',
   style: 'thunk',
   label: 'it-parallel (ordered)',
   pkg: 'it-parallel',
@@ -186,6 +192,7 @@ export const itParallelPeer = {
 export const parallelTransformPeer = {
   id: 'parallelTransform',
   config: 'Readable.from(input).pipe(parallelTransform(C, (x, done) => …))',
+  note: 'callback style; ordered is its default',
   style: 'callback',
   label: 'parallel-transform',
   pkg: 'parallel-transform',

@@ -31,6 +31,7 @@ const FORMATS = {
 };
 
 const LEFT = new Set(['name', 'text', 'code']);
+FORMATS.number = FORMATS.text; // preformatted, right-aligned
 
 /** One markdown table from [title, key, format] columns. */
 export function markdownTable(columns, rows) {
@@ -61,7 +62,7 @@ export function targetsMarkdown(targets) {
   return markdownTable(
     [
       ['Target', 'target', 'text'],
-      ['Measured', 'shown', 'text'],
+      ['Measured', 'shown', 'number'],
       ['Limit', 'limit', 'text'],
       ['Result', 'verdict', 'text'],
     ],
@@ -98,6 +99,7 @@ function peersTable() {
     pkg: p.pkg === 'node' ? `node ${versionOf('node')}` : `${p.pkg} ${versionOf(p.pkg)}`,
     ordering: p.sequential ? 'ordered (one at a time)' : p.ordering,
     config: p.config,
+    note: p.note ?? '',
   }));
   return markdownTable(
     [
@@ -105,6 +107,7 @@ function peersTable() {
       ['Package', 'pkg', 'text'],
       ['Order', 'ordering', 'text'],
       ['Used as (C = capacity)', 'config', 'code'],
+      ['Notes', 'note', 'text'],
     ],
     rows,
   );
@@ -122,8 +125,9 @@ export function benchmarksDoc({ meta, results, targets, docPath, chartFile }) {
     '     only the "Profile-guided pass" section is hand-written and kept across runs. -->',
     quickWarning,
     'How `rxjs-async-io` compares with what users already have. Every peer and both our operators run in',
-    `one process; each scenario runs its cases round-robin (one warm-up round discarded, then ${meta.rounds} rounds,`,
-    'each round starting one case later), with a full GC before every run, and reports medians. The machine',
+    'one process; each scenario runs its cases round-robin (a warm-up round on a tenth of the input, discarded,',
+    'then the rounds given in its parameters, each round starting one case later), with a full GC before every',
+    'run, and reports medians. The machine',
     'is shared and noisy, so absolute times are not comparable between runs: compare the **ratios**, which are',
     'ratios of medians from the same run. Every run checks its output (count, and order for ordered peers)',
     'and the benchmark fails if a check fails.',
