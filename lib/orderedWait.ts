@@ -67,7 +67,7 @@ export function orderedWait<T, R>(fn: AsyncFunction<T, R>, timeout?: number, cap
  * source:   -a-W-----b--|
  * fn(a):     ---A|
  * fn(b):             -B|
- * result:   ----(AW)--B-|
+ * result:   -----(AW)--B|
  * ```
  *
  * A barrier takes a slot of capacity while it waits. Results of values before it leave before

@@ -53,6 +53,23 @@ describe('unorderedWait', () => {
       m.expect(a1).toHaveSubscriptions(a1sub);
       m.expect(a2).toHaveSubscriptions(a2sub);
     }));
+    it('config form with barriers: a barrier leaves in its place, after the results before it', marbles((m) => {
+      const source = m.cold(' -a-W-----b--|');
+      const a = m.cold('       ---A|         ');
+      const asub = '          -^---!         ';
+      const b = m.cold('               -B|   ');
+      const bsub = '          ---------^-!   ';
+      const expected = '      -----(AW)--B|';
+
+      const inners: Inners = { a, b };
+      const calls: string[] = [];
+      const result = source.pipe(unorderedWait((v: string) => (calls.push(v), inners[v]), { isBarrier: (v: string): v is 'W' => v === 'W' }));
+      m.expect(result).toBeObservable(expected);
+      m.expect(a).toHaveSubscriptions(asub);
+      m.expect(b).toHaveSubscriptions(bsub);
+      m.flush();
+      expect(calls).toEqual(['a', 'b']);
+    }));
   });
 
   describe('order (rule 2): results leave as soon as they complete', () => {
