@@ -97,7 +97,9 @@ export interface AsyncWaitBarrierConfig<T, R, B extends T> extends AsyncWaitConf
 
 /** A source value whose result has not been emitted yet, with its source index. */
 export interface PendingInput<T> {
+  /** The value's position in the source, from 0. */
   readonly index: number;
+  /** The source value. */
   readonly value: T;
 }
 
@@ -105,7 +107,9 @@ export interface PendingInput<T> {
 export interface LatencyFigures {
   /** Calls measured (every attempt that ended: completed, failed or timed out). */
   readonly count: number;
+  /** Mean latency. */
   readonly mean: number;
+  /** Longest latency. */
   readonly max: number;
   /** Median, to within about 9 % (log-spaced buckets). */
   readonly p50: number;
