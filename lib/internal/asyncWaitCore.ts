@@ -137,6 +137,8 @@ export class AsyncWaitCore<T, R> extends Subscriber<T> implements InnerSink<T, R
         }
         if (options.key !== null) entry.group = options.key(value);
       } catch (error) {
+        // Listed as in flight while the output fails, so that the pending inputs still name it.
+        this.inFlight.append(entry);
         this.fail(error);
         return;
       }
@@ -225,9 +227,12 @@ export class AsyncWaitCore<T, R> extends Subscriber<T> implements InnerSink<T, R
       try {
         input = fn(entry.value, entry.index, entry);
       } catch (error) {
+        // fn may have ended the output itself (erroring the source, unsubscribing downstream).
+        if (this.out.closed) break;
         this.attemptFailed(entry, error);
         continue;
       }
+      if (this.out.closed) break;
       this.subscribeInner(entry, input);
       // A call still running after fn returned is timed from here; one that ended synchronously took 0.
       if (this.latency !== null && entry.running !== null && entry.state === EntryState.Running) {
@@ -396,6 +401,8 @@ export class AsyncWaitCore<T, R> extends Subscriber<T> implements InnerSink<T, R
     entry.state = EntryState.Fallback;
     this.fallbacksUsed++;
     entry.resetResult();
+    // Listed before the handler runs, so that the pending inputs still name the entry if it throws.
+    this.fallbacks.append(entry);
     let input: ObservableInput<R>;
     try {
       input = fallback();
@@ -403,7 +410,8 @@ export class AsyncWaitCore<T, R> extends Subscriber<T> implements InnerSink<T, R
       this.fail(error);
       return;
     }
-    this.fallbacks.append(entry);
+    // The handler may have ended the output itself: then nothing may start.
+    if (this.out.closed) return;
     this.subscribeInner(entry, input);
   }
 
