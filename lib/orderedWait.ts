@@ -87,6 +87,8 @@ export function orderedWait<T, R>(fn: AsyncFunction<T, R>, timeout?: number, cap
  * );
  * ```
  *
+ * @typeParam T The type of the source values, barriers included.
+ * @typeParam R The type of the results: what the `ObservableInput` returned by `fn` emits.
  * @typeParam B The type of the barriers, as `config.isBarrier` guards it.
  * @param fn The call, for values that are not barriers.
  * @param config The options of {@link AsyncWaitConfig} and `isBarrier`.
