@@ -202,6 +202,19 @@ describe.each(operators)('%s types', (_name, operator) => {
       expectTypeOf<AsyncWaitConfig<number, string>['scheduler']>().toEqualTypeOf<SchedulerLike | undefined>();
     });
 
+    it('with a type-guard isBarrier, emit results and barriers (R | B)', () => {
+      type Item = { kind: 'record'; id: number } | { kind: 'watermark'; time: number };
+      type Watermark = Extract<Item, { kind: 'watermark' }>;
+      const op = operator((item: Item) => of(`#${item.kind}`), {
+        timeout: 1000,
+        isBarrier: (item): item is Watermark => item.kind === 'watermark',
+      });
+      expectTypeOf(op).toEqualTypeOf<OperatorFunction<Item, string | Watermark>>();
+      expectTypeOf(operator((n: number) => of(n), { key: (n) => n % 2 })).toEqualTypeOf<
+        OperatorFunction<number, number>
+      >();
+    });
+
     it('reject unknown keys (and so does the argument check at creation)', () => {
       // @ts-expect-error misspelt `timeout`
       expect(() => operator(fn, { timout: 1000 })).toThrow(TypeError);
