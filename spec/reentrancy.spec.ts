@@ -283,9 +283,9 @@ describe.each(operators)('%s: re-entrancy', (_name, operator) => {
   });
 
   it('a synchronous inner that errors, with onError: the fallback takes its place synchronously', () => {
-    const fn = (v: number) => (v === 2 ? throwError(() => new Error('e2')) : [v]);
+    const fn = (v: number): ObservableInput<string> => (v === 2 ? throwError(() => new Error('e2')) : [String(v)]);
     const onError = (error: unknown, v: number, i: number) => [`${(error as Error).message}/${v}/${i}`];
-    const recorder = new Recorder<number | string>();
+    const recorder = new Recorder<string>();
     from([1, 2, 3]).pipe(operator(fn, { onError })).subscribe(recorder);
     expect(recorder.log).toEqual(['1', 'e2/2/1', '3', '|']);
   });
