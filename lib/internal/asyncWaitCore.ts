@@ -39,6 +39,8 @@ export class AsyncWaitCore<T, R> extends Subscriber<T> implements InnerSink<T, R
   private draining = false;
   /** The one pending deadline check, for the oldest in-flight entry; null when none is armed. */
   private timer: Subscription | null = null;
+  /** The pending check is the second look at a deadline that is due at this very moment. */
+  private deadlineDueNow = false;
   /**
    * Entries started since the clock was last read. Reading the scheduler's clock costs as much as
    * the rest of an admission, so deadlines are stamped in batches: at the end of each drain loop
@@ -366,7 +368,7 @@ export class AsyncWaitCore<T, R> extends Subscriber<T> implements InnerSink<T, R
         this.fail(error);
         return;
       }
-      const error = delayError(ms, 'retry', `delay(${entry.attempt})`);
+      const error = delayError(ms, this.options.operator, `config.retry.delay(${entry.attempt})`);
       if (error !== null) {
         this.fail(error);
         return;
@@ -441,19 +443,29 @@ export class AsyncWaitCore<T, R> extends Subscriber<T> implements InnerSink<T, R
 
   /**
    * Times out every in-flight entry whose deadline has passed. Deadlines grow with start order, so
-   * only the oldest entries need looking at. Returns the delay to the next deadline, or -1 if none.
+   * only the oldest entries need looking at. Returns the delay to the next check, or -1 if none.
+   *
+   * A deadline is inclusive: a result that arrives exactly at it still counts, whatever order the
+   * scheduler runs that frame's work in. So an entry due now is not timed out at once; the check
+   * runs again after everything else already scheduled for this moment.
    */
   expire(): number {
     if (this.unstampedCount > 0) this.stampDeadlines();
     const now = this.options.scheduler.now();
+    const lastCall = this.deadlineDueNow;
+    this.deadlineDueNow = false;
     let head: Entry<T, R> | null;
-    while ((head = this.inFlight.head) !== null && head.deadline <= now) {
+    while ((head = this.inFlight.head) !== null && (head.deadline < now || (lastCall && head.deadline === now))) {
       this.timeOut(head);
       if (this.out.closed) return -1;
     }
     if (head === null) {
       this.timer = null;
       return -1;
+    }
+    if (head.deadline === now) {
+      this.deadlineDueNow = true;
+      return 0;
     }
     return head.deadline - now;
   }

@@ -5,6 +5,8 @@ import { argumentError, delayError, isIntegerOrInfinity } from './describe.js';
 
 /** The operator's arguments, checked and with defaults filled in. */
 export interface AsyncWaitOptions<T, R> {
+  /** The public operator's name, for error messages raised while it runs. */
+  readonly operator: string;
   readonly fn: AsyncFunction<T, R>;
   readonly timeout: number;
   readonly capacity: number;
@@ -49,6 +51,7 @@ export function parseOptions<T, R>(
       throw check.error(TypeError, 'timeout', 'a number of milliseconds or a config object', timeoutOrConfig);
     }
     return {
+      operator,
       fn,
       timeout: check.timeout('timeout', timeoutOrConfig),
       capacity: check.capacity('capacity', capacity),
@@ -67,6 +70,7 @@ export function parseOptions<T, R>(
   const config: Partial<AsyncWaitBarrierConfig<T, R, T>> = timeoutOrConfig;
   check.knownKeys('config', config, CONFIG_KEYS);
   return {
+    operator,
     fn,
     timeout: check.timeout('config.timeout', config.timeout),
     capacity: check.capacity('config.capacity', config.capacity),
