@@ -266,6 +266,19 @@ export function runVirtual(s: Scenario): VirtualRun {
     log.push({ t: 'end', kind: e.kind, f: e.frame, error });
   };
   class Consumer extends Subscriber<string> {
+    // rxjs drops what reaches a stopped subscriber; here it is caught on the spot.
+    override next(value: string): void {
+      if (this.isStopped) anomalies.push(`next(${value}) after the output stopped`);
+      super.next(value);
+    }
+    override error(error: unknown): void {
+      if (this.isStopped) anomalies.push(`error(${describeError(error)}) after the output stopped`);
+      super.error(error);
+    }
+    override complete(): void {
+      if (this.isStopped) anomalies.push('complete() after the output stopped');
+      super.complete();
+    }
     protected override _next(value: string): void {
       const f = frame();
       outputs.push([f, value]);
