@@ -385,12 +385,14 @@ export class AsyncWaitCore<T, R> extends Subscriber<T> implements InnerSink<T, R
     } else {
       this.invoke(entry);
     }
+    this.releaseClock();
   }
 
   /** Runs a retry whose delay has passed. */
   retryDue(entry: Entry<T, R>): void {
     entry.running = null;
     this.invoke(entry);
+    this.releaseClock();
   }
 
   private finish(entry: Entry<T, R>): void {
@@ -415,6 +417,7 @@ export class AsyncWaitCore<T, R> extends Subscriber<T> implements InnerSink<T, R
     // The handler may have ended the output itself: then nothing may start.
     if (this.out.closed) return;
     this.subscribeInner(entry, input);
+    this.releaseClock();
   }
 
   // --- time ---------------------------------------------------------------------------------------
@@ -507,6 +510,19 @@ export class AsyncWaitCore<T, R> extends Subscriber<T> implements InnerSink<T, R
     }
     this.clockUses = CLOCK_SHARE - 1;
     return (this.clockNow = this.options.scheduler.now());
+  }
+
+  /**
+   * Ends the sharing of a clock reading where an event (a retry, a fallback) returns without a
+   * drain loop, which would otherwise end it: a reading must not outlive its synchronous burst.
+   */
+  private releaseClock(): void {
+    if (this.draining || this.clockUses === 0) return;
+    if (!this.settlingPromise) this.clockUses = 0;
+    else if (!this.burstEndQueued) {
+      this.burstEndQueued = true;
+      queueMicrotask(this.endBurst);
+    }
   }
 
   figures(): AsyncWaitFigures {
