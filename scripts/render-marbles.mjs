@@ -87,7 +87,9 @@ function render(text) {
 }
 
 let stale = 0;
-for (const file of readdirSync(dir).filter((name) => name.endsWith('.txt')).sort()) {
+for (const file of readdirSync(dir)
+  .filter((name) => name.endsWith('.txt'))
+  .sort()) {
   const svgPath = join(dir, file.replace(/\.txt$/, '.svg'));
   const svg = render(readFileSync(join(dir, file), 'utf8'));
   if (check) {

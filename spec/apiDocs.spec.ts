@@ -117,7 +117,10 @@ describe('API reference', () => {
   it('is committed as generated (run `npm run docs:api` after changing TSDoc)', () => {
     const generated = join(out, 'md');
     const committed = join(repo, 'docs/api');
-    const list = (dir: string): string[] => files(dir).map((file) => relative(dir, file)).sort();
+    const list = (dir: string): string[] =>
+      files(dir)
+        .map((file) => relative(dir, file))
+        .sort();
     expect(list(committed)).toEqual(list(generated));
     const stale = list(generated).filter(
       (file) => readFileSync(join(generated, file), 'utf8') !== readFileSync(join(committed, file), 'utf8'),

@@ -73,7 +73,11 @@ interface Event {
   value?: unknown;
 }
 
-function replay(diagram: Diagram, check: Check, result: Line): { problems: string[]; actual: Event[]; expected: Event[] } {
+function replay(
+  diagram: Diagram,
+  check: Check,
+  result: Line,
+): { problems: string[]; actual: Event[]; expected: Event[] } {
   const problems: string[] = [];
   const actual: Event[] = [];
   let expected: Event[] = [];

@@ -35,8 +35,9 @@ const manifest = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as
   name: string;
   files: string[];
 };
-const rxjsVersion = (JSON.parse(readFileSync(join(repo, 'node_modules/rxjs/package.json'), 'utf8')) as { version: string })
-  .version;
+const rxjsVersion = (
+  JSON.parse(readFileSync(join(repo, 'node_modules/rxjs/package.json'), 'utf8')) as { version: string }
+).version;
 
 let work: string;
 let pkg: string;
@@ -81,13 +82,21 @@ describe('the build', () => {
       ['cjs', 'commonjs'],
       ['esm', 'module'],
     ]) {
-      for (const file of ['index.js', 'index.d.ts', 'orderedWait.js', 'orderedWait.d.ts', 'internal/asyncWaitCore.js']) {
+      for (const file of [
+        'index.js',
+        'index.d.ts',
+        'orderedWait.js',
+        'orderedWait.d.ts',
+        'internal/asyncWaitCore.js',
+      ]) {
         expect(existsSync(join(pkg, 'dist', dir, file))).toBe(true);
       }
       expect(JSON.parse(readFileSync(join(pkg, 'dist', dir, 'package.json'), 'utf8'))).toEqual({ type });
     }
     expect(readFileSync(join(pkg, 'dist/cjs/index.js'), 'utf8')).toMatch(/require\("\.\/orderedWait\.js"\)/);
-    expect(readFileSync(join(pkg, 'dist/esm/index.js'), 'utf8')).toMatch(/export \{ orderedWait \} from '\.\/orderedWait\.js'/);
+    expect(readFileSync(join(pkg, 'dist/esm/index.js'), 'utf8')).toMatch(
+      /export \{ orderedWait \} from '\.\/orderedWait\.js'/,
+    );
   });
 
   it('keeps the TSDoc in the declarations, so editors show it', () => {

@@ -191,7 +191,12 @@ describe.each(operators)('%s types', (_name, operator) => {
         capacity: Infinity,
         onTimeout: () => of('late'),
         onError: () => EMPTY,
-        retry: { count: 3, delay: exponentialDelay({ initial: 10, max: 100 }), ifError: () => true, ifResult: () => false },
+        retry: {
+          count: 3,
+          delay: exponentialDelay({ initial: 10, max: 100 }),
+          ifError: () => true,
+          ifResult: () => false,
+        },
         scheduler: asyncScheduler,
       };
       expectTypeOf(operator(fn, config)).toEqualTypeOf<OperatorFunction<number, string>>();

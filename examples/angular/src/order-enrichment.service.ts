@@ -33,7 +33,10 @@ export interface EnrichmentOptions {
 export class OrderEnrichmentService {
   private readonly http = inject(HttpClient);
 
-  enrich(orders: Observable<Order>, { timeout = 2000, capacity = 8 }: EnrichmentOptions = {}): Observable<EnrichedOrder> {
+  enrich(
+    orders: Observable<Order>,
+    { timeout = 2000, capacity = 8 }: EnrichmentOptions = {},
+  ): Observable<EnrichedOrder> {
     return orders.pipe(
       // HttpClient cancels its request when unsubscribed, so a lookup that times out (or is torn
       // down) is aborted: no `signal` needed. The explicit <Order, EnrichedOrder> lets the lookup
