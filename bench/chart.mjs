@@ -29,7 +29,10 @@ function panel(result) {
     title: `median time ÷ ${result.params.baseline} (log scale, lower is faster)`,
   };
   return {
-    title: { text: `${result.title} (N = ${result.params.n.toLocaleString('en-US')}, capacity ${result.params.capacity})`, anchor: 'start' },
+    title: {
+      text: `${result.title} (N = ${result.params.n.toLocaleString('en-US')}, capacity ${result.params.capacity})`,
+      anchor: 'start',
+    },
     width: 420,
     height: { step: 20 },
     layer: [

@@ -16,7 +16,8 @@ export { default as itParallel } from 'it-parallel';
 /** Installed version of a dev dependency, for the report. */
 export function versionOf(name) {
   if (name === 'node') return process.versions.node;
-  if (name === 'rxjs-async-io') return JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
+  if (name === 'rxjs-async-io')
+    return JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
   // Read straight from node_modules: some packages do not export their package.json.
   return JSON.parse(readFileSync(new URL(`../node_modules/${name}/package.json`, import.meta.url), 'utf8')).version;
 }

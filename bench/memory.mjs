@@ -83,7 +83,9 @@ async function heldEntries(kind, capacity, { alone = false } = {}) {
   }
   const full = (await heapAfterGc()) - before;
   if (resolvers.length !== capacity) {
-    throw new CheckError(`E ${kind}: ${resolvers.length} calls in flight at capacity ${capacity}, expected ${capacity}`);
+    throw new CheckError(
+      `E ${kind}: ${resolvers.length} calls in flight at capacity ${capacity}, expected ${capacity}`,
+    );
   }
   // Calls started in source order, so the k-th resolver belongs to value k.
   resolvers.forEach((resolve, i) => resolve(i));
@@ -116,7 +118,12 @@ export async function scenarioE({ quick, log }) {
   }
 
   const kinds = [...operators, 'mergeMap', 'pMap'];
-  const labels = { orderedWait: 'orderedWait', unorderedWait: 'unorderedWait', mergeMap: 'rxjs mergeMap', pMap: 'p-map pMap' };
+  const labels = {
+    orderedWait: 'orderedWait',
+    unorderedWait: 'unorderedWait',
+    mergeMap: 'rxjs mergeMap',
+    pMap: 'p-map pMap',
+  };
   const user = {};
   const held = Object.fromEntries(kinds.map((k) => [k, {}]));
   for (const capacity of capacities) {

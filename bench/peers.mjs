@@ -12,23 +12,16 @@
 // Every peer's run(work, input, capacity, sink) feeds every output value to sink.next and
 // resolves when the output has ended.
 import { Readable } from 'node:stream';
-import {
-  asyncMap,
-  concatMapEager,
-  itParallel,
-  ours,
-  pMap,
-  pMapIterable,
-  parallelTransform,
-  rxjs,
-} from './deps.mjs';
+import { asyncMap, concatMapEager, itParallel, ours, pMap, pMapIterable, parallelTransform, rxjs } from './deps.mjs';
 
 const { from, defer, mergeMap, concatMap, map } = rxjs;
 
 /** Subscribes an rxjs pipeline over the input and settles with its output. */
 function runRx(operator, input, sink) {
   return new Promise((resolve, reject) => {
-    from(input).pipe(operator).subscribe({ next: (v) => sink.next(v), error: reject, complete: resolve });
+    from(input)
+      .pipe(operator)
+      .subscribe({ next: (v) => sink.next(v), error: reject, complete: resolve });
   });
 }
 
@@ -202,9 +195,7 @@ export const parallelTransformPeer = {
     new Promise((resolve, reject) => {
       const fn = work.fn;
       const transform =
-        work.kind === 'sync'
-          ? (x, done) => done(null, fn(x))
-          : (x, done) => fn(x).then((v) => done(null, v), done);
+        work.kind === 'sync' ? (x, done) => done(null, fn(x)) : (x, done) => fn(x).then((v) => done(null, v), done);
       const stream = parallelTransform(capacity, transform);
       stream.on('data', (v) => sink.next(v));
       stream.on('end', resolve);

@@ -65,14 +65,20 @@ async function workload({ scenario, array, runs }, operator) {
   const input = indexes(n);
   const peer =
     operator === 'orderedWait'
-      ? array && scenario === 'A' ? orderedWaitArrayPeer : orderedWaitPeer
-      : array && scenario === 'A' ? unorderedWaitArrayPeer : unorderedWaitPeer;
+      ? array && scenario === 'A'
+        ? orderedWaitArrayPeer
+        : orderedWaitPeer
+      : array && scenario === 'A'
+        ? unorderedWaitArrayPeer
+        : unorderedWaitPeer;
   for (let r = 0; r < runs; r++) {
     const sink = peer.ordering === 'ordered' ? new OrderedSink() : new UnorderedSink(n);
     const started = performance.now();
     await peer.run(work, input, 100, sink);
     sink.verify(peer.label, n);
-    console.error(`${peer.label}, scenario ${scenario}, run ${r + 1}/${runs}: ${(performance.now() - started).toFixed(0)} ms`);
+    console.error(
+      `${peer.label}, scenario ${scenario}, run ${r + 1}/${runs}: ${(performance.now() - started).toFixed(0)} ms`,
+    );
   }
 }
 
@@ -100,10 +106,13 @@ async function main() {
     mkdirSync(dir, { recursive: true });
     const file = new URL(`profile-${args.scenario}-${operator}${args.array ? '-array' : ''}.cpuprofile`, dir);
     writeFileSync(file, JSON.stringify(profile));
-    console.log(`\n### ${operator}, scenario ${args.scenario}${args.array ? ' ([x])' : ''}: top self time (${relative(ROOT, fileURLToPath(file))})\n`);
+    console.log(
+      `\n### ${operator}, scenario ${args.scenario}${args.array ? ' ([x])' : ''}: top self time (${relative(ROOT, fileURLToPath(file))})\n`,
+    );
     printTop(profile);
   }
-  if (underCpuProf) console.error('Profile written by --cpu-prof; print it with: node bench/profile.mjs --top <file.cpuprofile>');
+  if (underCpuProf)
+    console.error('Profile written by --cpu-prof; print it with: node bench/profile.mjs --top <file.cpuprofile>');
 }
 
 main().catch((error) => {

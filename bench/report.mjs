@@ -43,7 +43,10 @@ export function markdownTable(columns, rows) {
 
 function paramsLine(params) {
   return Object.entries(params)
-    .map(([k, v]) => `${k} = ${typeof v === 'number' ? v.toLocaleString('en-US') : Array.isArray(v) ? v.map((x) => x.toLocaleString('en-US')).join(', ') : v}`)
+    .map(
+      ([k, v]) =>
+        `${k} = ${typeof v === 'number' ? v.toLocaleString('en-US') : Array.isArray(v) ? v.map((x) => x.toLocaleString('en-US')).join(', ') : v}`,
+    )
     .join('; ');
 }
 
@@ -78,7 +81,7 @@ const PROFILE_HEADING = '## Profile-guided pass';
 const PROFILE_PLACEHOLDER = `${PROFILE_HEADING}
 
 To be written by the lead: what dominated the CPU profiles of scenarios A and B
-(\`node --cpu-prof bench/profile.mjs A\`, see bench/profile.mjs) and what was changed because of it.
+(\`npm run build && node bench/profile.mjs A\`, or \`B\`; see bench/profile.mjs) and what was changed because of it.
 `;
 
 /** The hand-written "Profile-guided pass" section of an existing doc, or the placeholder. */
@@ -127,10 +130,9 @@ export function benchmarksDoc({ meta, results, targets, docPath, chartFile }) {
     'How `rxjs-async-io` compares with what users already have. Every peer and both our operators run in',
     'one process; each scenario runs its cases round-robin (a warm-up round on a tenth of the input, discarded,',
     'then the rounds given in its parameters, each round starting one case later), with a full GC before every',
-    'run, and reports medians. The machine',
-    'is shared and noisy, so absolute times are not comparable between runs: compare the **ratios**, which are',
-    'ratios of medians from the same run. Every run checks its output (count, and order for ordered peers)',
-    'and the benchmark fails if a check fails.',
+    'run, and reports medians. The machine is shared and noisy, so absolute times are not comparable between',
+    'runs: compare the **ratios**, which are ratios of medians from the same run. Every run checks its output',
+    '(count, and order for ordered peers) and the benchmark fails if a check fails.',
     '',
     `Rerun: \`${meta.command}\` (\`node --expose-gc bench/run.mjs --quick\` for a fast rough pass, \`--only A,B\` to pick scenarios).`,
     '',

@@ -347,7 +347,9 @@ export async function scenarioF({ quick, log }) {
     id: 'F',
     title: 'F. Cost of a timeout on every element',
     params: { n, capacity, rounds, timeoutMs: 10_000, inner: 'async x => x' },
-    notes: ['Positional form `orderedWait(fn, 10000, 100)` against `orderedWait(fn, undefined, 100)`; no element comes near the timeout.'],
+    notes: [
+      'Positional form `orderedWait(fn, 10000, 100)` against `orderedWait(fn, undefined, 100)`; no element comes near the timeout.',
+    ],
     tables: [
       {
         columns: [

@@ -44,12 +44,24 @@ export function evaluateTargets(results) {
   if (byId.E) {
     const { retained, held, capacities, n } = byId.E.figures;
     for (const row of retained) {
-      add(`E: ${row.peer} heap retained after ${n.toLocaleString('en-US')} elements (open subscription)`, row.open, '≤ 1 MiB', row.open <= MiB, 'bytes');
+      add(
+        `E: ${row.peer} heap retained after ${n.toLocaleString('en-US')} elements (open subscription)`,
+        row.open,
+        '≤ 1 MiB',
+        row.open <= MiB,
+        'bytes',
+      );
     }
     const largest = capacities.at(-1);
     for (const name of ['orderedWait', 'unorderedWait']) {
       const value = held[name][largest];
-      add(`E: ${name} bytes per held entry at capacity ${largest.toLocaleString('en-US')}`, value, '≤ 200 B', value <= 200, 'int');
+      add(
+        `E: ${name} bytes per held entry at capacity ${largest.toLocaleString('en-US')}`,
+        value,
+        '≤ 200 B',
+        value <= 200,
+        'int',
+      );
     }
   }
   if (byId.F) {
