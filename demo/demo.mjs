@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 // Load rxjs the way the built package does (CommonJS), so that both share one copy of rxjs.
 const require = createRequire(import.meta.url);
 const { from, of, defer, map, concatMap, mergeMap, timeout, toArray, lastValueFrom } = require('rxjs');
-const { orderedWait, unorderedWait } = require('../dist/cjs/index.js');
+const { orderedWait, unorderedWait, AsyncWaitMonitor } = require('../dist/cjs/index.js');
 
 const SEED = Number(process.env.DEMO_SEED ?? 7);
 const IDS = Array.from({ length: 40 }, (_, i) => 100 + i);
@@ -88,10 +88,49 @@ const base = `http://127.0.0.1:${server.address().port}`;
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** One line of a monitor's figures, with fixed widths so that a live line does not jitter. */
+function figuresLine(f) {
+  const n = (value, width = 2) => String(value).padStart(width);
+  const ms = (value) => n(Math.round(value), 3);
+  const { latency } = f;
+  return (
+    `${f.status.padEnd(9)}  in flight ${n(f.inFlight)}  held ${n(f.held)}  buffered ${n(f.buffered)}  ` +
+    `started ${n(f.started)}  emitted ${n(f.emitted)}  timed out ${n(f.timedOut)}  fallbacks ${n(f.fallbacks)}  ` +
+    `latency n ${n(latency.count)} mean ${ms(latency.mean)} p50 ${ms(latency.p50)} p99 ${ms(latency.p99)} max ${ms(latency.max)} ms`
+  );
+}
+
+/**
+ * Shows a monitor's figures while a run goes on (AsyncWaitMonitor.sample): one line rewritten in
+ * place on a terminal, a line every 500 ms otherwise. `stop` ends the sampling, so that no timer
+ * keeps Node alive, and prints the final figures.
+ */
+function showLive(name, monitor, started) {
+  const tty = process.stdout.isTTY === true;
+  const line = (f) => `${name.padEnd(13)} ${((performance.now() - started) / 1000).toFixed(1).padStart(4)} s  ${figuresLine(f)}`;
+  const print = (text, final) => {
+    if (tty) process.stdout.write(`\r\x1b[2K${text}${final ? '\n' : ''}`);
+    else console.log(text);
+  };
+  const sampling = monitor.sample(tty ? 100 : 500).subscribe((f) => print(line(f), false));
+  return {
+    stop() {
+      sampling.unsubscribe();
+      print(line(monitor.figures), true);
+    },
+  };
+}
+
 /** Runs `pipeline` over the ids; returns its results in arrival order and the server's view. */
-async function run(name, pipeline, { aborts }) {
+async function run(name, pipeline, { aborts, monitor }) {
   const started = performance.now();
-  const arrivals = await lastValueFrom(from(IDS).pipe(pipeline(name, started), toArray()));
+  const live = monitor ? showLive(name, monitor, started) : null;
+  let arrivals;
+  try {
+    arrivals = await lastValueFrom(from(IDS).pipe(pipeline(name, started, monitor), toArray()));
+  } finally {
+    live?.stop();
+  }
   const ms = performance.now() - started;
   // An abort reaches the server over the socket, a moment later. Where every request is
   // expected to end (answered or aborted), wait up to a second for the last ones.
@@ -100,7 +139,7 @@ async function run(name, pipeline, { aborts }) {
     if (aborts && s.requests === s.answered + s.aborted) break;
     await sleep(20);
   }
-  return { name, ms, arrivals, server: { ...statsFor(name) } };
+  return { name, ms, arrivals, server: { ...statsFor(name) }, figures: monitor?.figures };
 }
 
 /** Stamps each result with its arrival time, as the pipeline emits it. */
@@ -112,12 +151,13 @@ function lookup(run) {
     fetch(`${base}/user/${id}?run=${run}`, { signal }).then((response) => response.json());
 }
 
-const asyncIo = (operator) => (name, started) => (source) =>
+const asyncIo = (operator) => (name, started, monitor) => (source) =>
   source.pipe(
     operator(lookup(name), {
       timeout: TIMEOUT,
       capacity: CAPACITY,
       onTimeout: (id) => of({ id, timedOut: true }),
+      monitor,
     }),
     stamp(started),
   );
@@ -133,9 +173,13 @@ const handRolled = (flatten) => (name, started) => (source) =>
     stamp(started),
   );
 
+console.log(`rxjs-async-io demo: ${IDS.length} ids, timeout ${TIMEOUT} ms, capacity ${CAPACITY}, seed ${SEED}, server ${base}`);
+console.log('');
+console.log('Live figures of each run (AsyncWaitMonitor.sample; latency in ms):');
 const runs = [];
-runs.push(await run('orderedWait', asyncIo(orderedWait), { aborts: true }));
-runs.push(await run('unorderedWait', asyncIo(unorderedWait), { aborts: true }));
+runs.push(await run('orderedWait', asyncIo(orderedWait), { aborts: true, monitor: new AsyncWaitMonitor() }));
+runs.push(await run('unorderedWait', asyncIo(unorderedWait), { aborts: true, monitor: new AsyncWaitMonitor() }));
+console.log('');
 runs.push(await run('concatMap', handRolled((project) => concatMap(project)), { aborts: false }));
 runs.push(await run('mergeMap', handRolled((project) => mergeMap(project, CAPACITY)), { aborts: false }));
 
@@ -146,8 +190,6 @@ const [ordered, unordered] = runs;
 const pad = (value, width) => String(value).padStart(width);
 const padEnd = (value, width) => String(value).padEnd(width);
 
-console.log(`rxjs-async-io demo: ${IDS.length} ids, timeout ${TIMEOUT} ms, capacity ${CAPACITY}, seed ${SEED}, server ${base}`);
-console.log('');
 console.log('What arrived, per id (#: position in the output, at: ms after subscribing):');
 const head = (a, b) => `${padEnd(a, 17)} | ${padEnd(b, 19)} | ${b}`;
 console.log(head(' id  server plan', 'orderedWait').replace(/ orderedWait$/, ' unorderedWait'));
@@ -190,6 +232,19 @@ for (const r of [ordered, unordered]) {
     problems.push(`${r.name}: ${timedOut} elements timed out but the server saw ${r.server.aborted} aborted requests`);
   }
   if (r.server.requests !== IDS.length) problems.push(`${r.name}: the server saw ${r.server.requests} requests`);
+  // The monitor's final figures must agree with what the run saw.
+  const f = r.figures;
+  const expected = { status: 'completed', inFlight: 0, held: 0, buffered: 0, started: IDS.length, emitted: IDS.length };
+  for (const [name, value] of Object.entries(expected)) {
+    if (f[name] !== value) problems.push(`${r.name}: monitor ${name} is ${f[name]}, expected ${value}`);
+  }
+  if (f.timedOut !== timedOut || f.fallbacks !== timedOut) {
+    problems.push(`${r.name}: monitor counted ${f.timedOut} timeouts and ${f.fallbacks} fallbacks; ${timedOut} elements timed out`);
+  }
+  // Every call ends once (answered or timed out); a timed-out call is measured up to its timeout.
+  if (f.latency.count !== IDS.length || (timedOut > 0 && !(f.latency.max >= TIMEOUT * 0.9))) {
+    problems.push(`${r.name}: monitor latency ${JSON.stringify(f.latency)} (expected ${IDS.length} calls, max about ${TIMEOUT} ms)`);
+  }
 }
 
 console.log('');
