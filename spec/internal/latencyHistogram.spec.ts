@@ -38,6 +38,15 @@ describe('LatencyHistogram', () => {
     expect(histogram.quantile(1)).toBe(4);
   });
 
+  it('recordZeros(n) adds n synchronous calls at once, as n record(0) would', () => {
+    const batched = histogramOf([4, 8]);
+    batched.recordZeros(3);
+    const single = histogramOf([4, 8, 0, 0, 0]);
+    expect([batched.count, batched.sum, batched.max, batched.mean]).toEqual([single.count, single.sum, single.max, single.mean]);
+    expect([0.5, 0.7, 0.99].map((q) => batched.quantile(q))).toEqual([0.5, 0.7, 0.99].map((q) => single.quantile(q)));
+    expect(batched.quantile(0.5)).toBe(0);
+  });
+
   it('reads a quantile as its bucket upper bound: never below the exact value, at most 2^(1/8) (about 9 %) above', () => {
     const histogram = histogramOf([1, 2, 3, 4, 5, 6, 7, 8, 9, 100]);
     const p50 = histogram.quantile(0.5);
