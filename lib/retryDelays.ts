@@ -71,6 +71,11 @@ export function exponentialDelay(config: ExponentialDelayConfig): (retry: number
   if (config === null || typeof config !== 'object') {
     throw argumentError(TypeError, 'exponentialDelay', 'config', 'an object like { initial, multiplier, max }', config);
   }
+  for (const key of Object.keys(config)) {
+    if (key !== 'initial' && key !== 'multiplier' && key !== 'max') {
+      throw argumentError(TypeError, 'exponentialDelay', `config.${key}`, 'absent (known options: initial, multiplier, max)', key);
+    }
+  }
   const { initial, multiplier = 2, max = Infinity } = config;
   const initialError = delayError(initial, 'exponentialDelay', 'initial');
   if (initialError !== null) throw initialError;

@@ -181,3 +181,13 @@ describe('withResultFuture argument validation', () => {
     expect(create).toThrow(`withResultFuture: expected \`fn\` to be a function, got ${shown}`);
   });
 });
+
+describe('exponentialDelay config keys', () => {
+  it('rejects an unknown key at creation, naming it', () => {
+    expect(() => exponentialDelay({ initial: 10, factor: 2 } as never)).toThrow(
+      new TypeError(
+        'exponentialDelay: expected `config.factor` to be absent (known options: initial, multiplier, max), got `"factor"` (string)',
+      ),
+    );
+  });
+});

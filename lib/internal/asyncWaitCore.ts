@@ -39,6 +39,8 @@ export class AsyncWaitCore<T, R> extends Subscriber<T> implements InnerSink<T, R
   private draining = false;
   /** The one pending deadline check, for the oldest in-flight entry; null when none is armed. */
   private timer: Subscription | null = null;
+  /** Scheduler time when the subscription started: entry times are kept relative to it. */
+  private readonly epoch: number;
   /** The pending check is the second look at a deadline that is due at this very moment. */
   private deadlineDueNow = false;
   /**
@@ -85,6 +87,7 @@ export class AsyncWaitCore<T, R> extends Subscriber<T> implements InnerSink<T, R
   ) {
     super();
     this.latency = options.monitor === null ? null : new LatencyHistogram();
+    this.epoch = options.scheduler.now();
   }
 
   /** Subscribes the core to `source` on behalf of `out`, with teardown wired both ways. */
@@ -424,7 +427,7 @@ export class AsyncWaitCore<T, R> extends Subscriber<T> implements InnerSink<T, R
 
   /** Gives the entries started since the last clock read their deadline, and arms the timer if idle. */
   private stampDeadlines(): void {
-    const now = this.options.scheduler.now();
+    const now = this.time();
     const deadline = now + this.options.timeout;
     const { unstamped } = this;
     for (let i = 0; i < this.unstampedCount; i++) {
@@ -454,7 +457,7 @@ export class AsyncWaitCore<T, R> extends Subscriber<T> implements InnerSink<T, R
    */
   expire(): number {
     if (this.unstampedCount > 0) this.stampDeadlines();
-    const now = this.options.scheduler.now();
+    const now = this.time();
     const lastCall = this.deadlineDueNow;
     this.deadlineDueNow = false;
     let head: Entry<T, R> | null;
@@ -498,8 +501,8 @@ export class AsyncWaitCore<T, R> extends Subscriber<T> implements InnerSink<T, R
       this.synchronousCalls++;
       return;
     }
-    if (entry.calledAt === entry.calledAt) this.latency!.record(Math.max(0, this.clock() - entry.calledAt));
-    entry.calledAt = NaN;
+    if (entry.calledAt >= 0) this.latency!.record(Math.max(0, this.clock() - entry.calledAt));
+    entry.calledAt = -1;
   }
 
   /** The scheduler's time, read at most once per CLOCK_SHARE events of one synchronous burst. */
@@ -509,7 +512,12 @@ export class AsyncWaitCore<T, R> extends Subscriber<T> implements InnerSink<T, R
       return this.clockNow;
     }
     this.clockUses = CLOCK_SHARE - 1;
-    return (this.clockNow = this.options.scheduler.now());
+    return (this.clockNow = this.time());
+  }
+
+  /** Milliseconds since the subscription started, on the scheduler's clock. */
+  private time(): number {
+    return this.options.scheduler.now() - this.epoch;
   }
 
   /**

@@ -25,6 +25,9 @@ export interface Stoppable {
   unsubscribe(): void;
 }
 
+/** Stands for an abort that happened before the signal was first read. */
+const ABORTED: unique symbol = Symbol('aborted');
+
 /** Marks an entry whose attempt is a Promise: it cannot be stopped, only ignored when it settles. */
 export const PENDING_PROMISE: Stoppable = Object.freeze({ unsubscribe() {} });
 
@@ -41,21 +44,27 @@ export class Entry<T, R> implements AsyncContext, ListNode<Entry<T, R>>, QueueNo
   result: R | R[] | undefined = undefined;
   /** How many values `result` holds; with 2 or more it is an array. */
   count = 0;
-  /** Scheduler time by which the entry must be done; Infinity without a timeout. */
-  deadline = Infinity;
+  /**
+   * Time by which the entry must be done, in ms since the subscription started (small integers
+   * stay unboxed in V8, where absolute timestamps would cost a heap number per entry). Unused
+   * without a timeout.
+   */
+  deadline = 0;
   /** What runs for the entry now, to stop on timeout or teardown. */
   running: Stoppable | null = null;
-  /** Whether the entry ended in any way other than normal completion. */
-  aborted = false;
-  private controller: AbortController | null = null;
+  /**
+   * The signal's controller, created on first read of `signal`; ABORTED when the entry was
+   * aborted before anyone read it (one field for both, to keep entries small).
+   */
+  private controller: AbortController | typeof ABORTED | null = null;
 
   prev: Entry<T, R> | null = null;
   next: Entry<T, R> | null = null;
   queueNext: Entry<T, R> | null = null;
   ready = false;
   group: unknown = undefined;
-  /** Scheduler time of the current call, for latency; NaN while unknown or not monitored. */
-  calledAt = NaN;
+  /** Time of the current call since the subscription started, for latency; -1 while unknown or not monitored. */
+  calledAt = -1;
 
   constructor(
     readonly value: T,
@@ -63,11 +72,11 @@ export class Entry<T, R> implements AsyncContext, ListNode<Entry<T, R>>, QueueNo
   ) {}
 
   get signal(): AbortSignal {
-    let controller = this.controller;
-    if (controller === null) {
-      controller = this.controller = new AbortController();
-      if (this.aborted) controller.abort();
-    }
+    const current = this.controller;
+    if (current !== null && current !== ABORTED) return current.signal;
+    const controller = new AbortController();
+    if (current === ABORTED) controller.abort();
+    this.controller = controller;
     return controller.signal;
   }
 
@@ -106,8 +115,8 @@ export class Entry<T, R> implements AsyncContext, ListNode<Entry<T, R>>, QueueNo
   }
 
   abort(): void {
-    if (this.aborted) return;
-    this.aborted = true;
-    this.controller?.abort();
+    const current = this.controller;
+    if (current === null) this.controller = ABORTED;
+    else if (current !== ABORTED) current.abort();
   }
 }

@@ -3,8 +3,11 @@
  * grows; `Array#shift` is O(n) once V8 leaves its fast path, which is what makes rxjs `mergeMap`
  * slow down when a synchronous source floods its buffer.
  */
+/** Rings at least this large (in slots) shrink when mostly empty; smaller ones keep their size. */
+const SHRINK_ABOVE = 1024;
+
 export class Fifo<T> {
-  private items: (T | undefined)[] = new Array(16);
+  private items: (T | undefined)[] = new Array<T | undefined>(16);
   // Always a power of two, so a position wraps with a mask instead of a division.
   private mask = 15;
   private head = 0;
@@ -27,6 +30,9 @@ export class Fifo<T> {
     this.items[this.head] = undefined;
     this.head = (this.head + 1) & this.mask;
     this.count--;
+    // Give memory back after a burst: a quarter full ring halves (amortized O(1), as growing is),
+    // so a long-lived subscription does not keep the largest backlog it ever had.
+    if (this.mask >= SHRINK_ABOVE && this.count < (this.mask + 1) >>> 2) this.resize((this.mask + 1) >>> 1);
     return item;
   }
 
@@ -36,18 +42,21 @@ export class Fifo<T> {
   }
 
   clear(): void {
-    this.items = new Array(16);
+    this.items = new Array<T | undefined>(16);
     this.mask = 15;
     this.head = 0;
     this.count = 0;
   }
 
   private grow(): void {
-    const size = this.mask + 1;
-    const next: (T | undefined)[] = new Array(size * 2);
-    for (let i = 0; i < size; i++) next[i] = this.items[(this.head + i) & this.mask];
+    this.resize((this.mask + 1) * 2);
+  }
+
+  private resize(size: number): void {
+    const next: (T | undefined)[] = new Array<T | undefined>(size);
+    for (let i = 0; i < this.count; i++) next[i] = this.items[(this.head + i) & this.mask];
     this.items = next;
-    this.mask = size * 2 - 1;
+    this.mask = size - 1;
     this.head = 0;
   }
 }

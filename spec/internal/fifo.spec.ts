@@ -74,3 +74,16 @@ describe('Fifo (the input buffer)', () => {
     expect(contents(fifo)).toEqual(model);
   });
 });
+
+describe('Fifo memory', () => {
+  it('gives memory back once a large backlog drains, keeping order throughout', () => {
+    const fifo = new Fifo<number>();
+    for (let i = 0; i < 100_000; i++) fifo.push(i);
+    const slots = () => (fifo as unknown as { items: unknown[] }).items.length;
+    expect(slots()).toBe(131_072);
+    for (let i = 0; i < 99_990; i++) expect(fifo.shift()).toBe(i);
+    expect(fifo.length).toBe(10);
+    expect(slots()).toBeLessThanOrEqual(1024);
+    for (let i = 99_990; i < 100_000; i++) expect(fifo.shift()).toBe(i);
+  });
+});
