@@ -233,6 +233,40 @@ export const orderedWaitPeer = oursPeer('ordered');
 export const unorderedWaitPeer = oursPeer('unordered');
 export const orderedWaitArrayPeer = oursPeer('ordered', { form: 'array' });
 export const unorderedWaitArrayPeer = oursPeer('unordered', { form: 'array' });
+/**
+ * Not a library: the least any limited-concurrency runner over Promises must do, a sliding
+ * window of `then` calls with no queue, no order and no operator. Scenario D runs it to show how
+ * much of the cost growth with capacity is V8's (live Promises and reactions surviving young-
+ * generation collections) rather than any peer's data structures.
+ */
+export const slidingWindowPeer = {
+  id: 'slidingWindow',
+  config: 'a bare sliding window of then() calls',
+  note: 'reference floor, not a library: no order, no buffer, no operator',
+  style: 'fn',
+  label: 'bare sliding window (floor)',
+  pkg: '—',
+  ordering: 'unordered',
+  kinds: ASYNC,
+  run: (work, input, capacity, sink) =>
+    new Promise((resolve, reject) => {
+      let next = 0;
+      let active = 0;
+      const pump = () => {
+        while (active < capacity && next < input.length) {
+          active++;
+          work.fn(input[next++]).then((v) => {
+            sink.next(v);
+            active--;
+            if (next === input.length && active === 0) resolve();
+            else pump();
+          }, reject);
+        }
+      };
+      if (input.length === 0) resolve();
+      else pump();
+    }),
+};
 
 /** Every peer, for the report's list of contenders. */
 export const allPeers = [
