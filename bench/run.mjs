@@ -12,11 +12,12 @@ import { fileURLToPath } from 'node:url';
 import * as prettier from 'prettier';
 import { renderChart } from './chart.mjs';
 import { scenarioE } from './memory.mjs';
+import { ISSUE5_SCENARIOS } from './issue5.mjs';
 import { benchmarksDoc, scenarioMarkdown, targetsMarkdown } from './report.mjs';
 import { scenarioA, scenarioB, scenarioC, scenarioD, scenarioF, sizes } from './scenarios.mjs';
 import { evaluateTargets } from './targets.mjs';
 
-const SCENARIOS = { A: scenarioA, B: scenarioB, C: scenarioC, D: scenarioD, E: scenarioE, F: scenarioF };
+const SCENARIOS = { A: scenarioA, B: scenarioB, C: scenarioC, D: scenarioD, E: scenarioE, F: scenarioF, ...ISSUE5_SCENARIOS };
 
 function parseArgs(argv) {
   const args = { quick: false, only: Object.keys(SCENARIOS), docs: null, report: null };

@@ -75,5 +75,14 @@ export function evaluateTargets(results) {
       add(`F: ${row.peer} with 10 s timeout ÷ without`, row.ratio, '≤ 1.15', row.ratio <= 1.15);
     }
   }
+  if (byId.G) {
+    const value = byId.G.figures.keyedSpeedup;
+    add('G: orderedWait with key (8 keys) speed ÷ plain orderedWait, random latency', value, '> 1', value > 1);
+  }
+  if (byId.H) {
+    for (const row of byId.H.figures.rows) {
+      add(`H: ${row.peer} (${row.setting.replace(/`/g, '')}) with monitor ÷ without`, row.ratio, '≤ 1.05', row.ratio <= 1.05);
+    }
+  }
   return rows;
 }
