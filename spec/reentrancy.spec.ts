@@ -479,7 +479,7 @@ describe.each(operators)('%s: odd input', (_name, operator) => {
   });
 });
 
-describe.each(operators)('%s: handlers and predicates that throw', (_name, operator) => {
+describe.each(operators)('%s: handlers and predicates that throw', (name, operator) => {
   /** a fails at frame 4, once b (which hangs) is running and c waits in the buffer. */
   const failsAt4 = (scheduler: TestScheduler) =>
     timer(3, scheduler).pipe(
@@ -557,7 +557,7 @@ describe.each(operators)('%s: handlers and predicates that throw', (_name, opera
 
   it('a delay function answering a negative number: the output errors with a RangeError naming it', () => {
     expect(run({ retry: { count: 3, delay: () => -1 } }, (_v, scheduler) => failsAt4(scheduler))).toEqual([
-      '4:#retry: expected `delay(1)` to be a finite number >= 0, got `-1` (number)',
+      `4:#${name}: expected \`config.retry.delay(1)\` to be a finite number >= 0, got \`-1\` (number)`,
     ]);
   });
 });
