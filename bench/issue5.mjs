@@ -6,7 +6,7 @@
 //    Promise, each operator in the config form with a monitor against the same without one.
 import { pathToFileURL } from 'node:url';
 import { ours } from './deps.mjs';
-import { measureInterleaved, summarize } from './harness.mjs';
+import { measureInterleaved, median, summarize } from './harness.mjs';
 import { scenarioMarkdown } from './report.mjs';
 import { sizes } from './scenarios.mjs';
 import { indexes, latencyWork, promiseWork, randomLatencies, syncWork } from './work.mjs';
@@ -153,7 +153,8 @@ export async function scenarioKeyed({ quick, log }) {
 /** H: the cost of leaving a monitor on, in scenario A's and B's per-element overhead setting. */
 export async function scenarioMonitor({ quick, log }) {
   const sz = sizes(quick);
-  const rounds = sz.roundsF ?? sz.rounds;
+  // A few percent is within this shared machine's noise: many rounds, and paired ratios.
+  const rounds = quick ? sz.rounds * 2 : 31;
   const settings = [
     { scenario: 'A', work: syncWork, n: sz.A, forms: { rx: 'of(x)', array: '[x]' } },
     { scenario: 'B', work: promiseWork, n: sz.B, forms: { rx: 'async x => x' } },
@@ -181,6 +182,9 @@ export async function scenarioMonitor({ quick, log }) {
     for (const p of mine) {
       const without = summarize(samples.get(p.without.id));
       const withMonitor = summarize(samples.get(p.with.id));
+      // Both runs of a round ran close together, under the same load: their ratio is less noisy
+      // than a ratio of medians taken over the whole scenario.
+      const paired = median(withMonitor.samples.map((ms, i) => ms / without.samples[i]));
       rows.push({
         id: `${p.scenario}/${p.without.id}`,
         peer: p.name,
@@ -189,6 +193,7 @@ export async function scenarioMonitor({ quick, log }) {
         without: without.median,
         with: withMonitor.median,
         ratio: withMonitor.median / without.median,
+        paired,
         samples: { without: without.samples, with: withMonitor.samples },
       });
     }
@@ -201,7 +206,8 @@ export async function scenarioMonitor({ quick, log }) {
       'Config form `{ capacity: 100 }` against `{ capacity: 100, monitor }`, a new AsyncWaitMonitor per run; nothing reads it during the run. ' +
         'Counters are always on; a monitor adds call latency, which reads the clock at most once per 16 events of a burst ' +
         '(synchronous calls are only counted).',
-      'Target (issue 5): under 5 % (ratio ≤ 1.05).',
+      'Target (issue 5): under 5 % (ratio ≤ 1.05), judged on the median of the per-round ratios: each round runs both cases ' +
+        'one after the other, so their ratio is less affected by the load of the shared machine than a ratio of medians.',
     ],
     tables: [
       {
@@ -210,7 +216,8 @@ export async function scenarioMonitor({ quick, log }) {
           ['Setting', 'setting', 'text'],
           ['No monitor: median ms', 'without', 'ms'],
           ['Monitor: median ms', 'with', 'ms'],
-          ['With ÷ without', 'ratio', 'ratio'],
+          ['With ÷ without (medians)', 'ratio', 'ratio'],
+          ['With ÷ without (median of rounds)', 'paired', 'ratio'],
         ],
         rows,
       },
