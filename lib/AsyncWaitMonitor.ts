@@ -29,7 +29,7 @@ const IDLE: AsyncWaitFigures = Object.freeze({
  * ```text
  * source:   -a-b-c-------|
  * fn:        (a: --A|, b: ------B|, c: -C|)
- * result:   ---A--C--B---|          (unorderedWait)
+ * result:   ----A--C--B--|          (unorderedWait)
  * pending() at frame 4: [{ index: 1, value: b }]   commitIndex at frame 4: 1
  * ```
  *

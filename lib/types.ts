@@ -111,9 +111,9 @@ export interface LatencyFigures {
   readonly mean: number;
   /** Longest latency. */
   readonly max: number;
-  /** Median, to within about 9 % (log-spaced buckets). */
+  /** Median, at most 1/16 (6.25 %) above the exact value (log-linear buckets). */
   readonly p50: number;
-  /** 99th percentile, to within about 9 %. */
+  /** 99th percentile, at most 1/16 (6.25 %) above the exact value. */
   readonly p99: number;
 }
 

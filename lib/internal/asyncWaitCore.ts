@@ -17,6 +17,9 @@ import type { AsyncWaitFigures, PendingInput } from '../types.js';
  * entry's attempts, deadline and fallback, and emits what the queue releases. One instance per
  * subscription; it is the source's subscriber.
  */
+/** Queues work behind the microtasks already queued. */
+const RESOLVED = Promise.resolve();
+
 /** How many starts may share one clock read for their deadlines. */
 const STAMP_BATCH = 16;
 /** How many latency events may share one clock read within a synchronous burst. */
@@ -65,7 +68,11 @@ export class AsyncWaitCore<T, R> extends Subscriber<T> implements InnerSink<T, R
   private failed = 0;
   private fallbacksUsed = 0;
   private readonly latency: LatencyHistogram | null;
-  private synchronousCalls = 0;
+  /** Calls of fn, and those of them still running when fn returned (timed from then on). */
+  private calls = 0;
+  private timedCalls = 0;
+  /** Calls that ended synchronously and are already in the histogram (as zeros). */
+  private zerosRecorded = 0;
   /** A recent clock reading shared by up to CLOCK_SHARE latency events, and how many may still use it. */
   private clockNow = 0;
   private clockUses = 0;
@@ -185,7 +192,8 @@ export class AsyncWaitCore<T, R> extends Subscriber<T> implements InnerSink<T, R
       // missed, and a stamp read later than the call never makes a deadline early.
       if ((this.unstampedCount > 0 || this.clockUses > 0) && !this.burstEndQueued) {
         this.burstEndQueued = true;
-        queueMicrotask(this.endBurst);
+        // A then() on a settled Promise, not queueMicrotask: Node wraps the latter for async hooks.
+        RESOLVED.then(this.endBurst);
       }
     } else {
       this.clockUses = 0;
@@ -229,6 +237,7 @@ export class AsyncWaitCore<T, R> extends Subscriber<T> implements InnerSink<T, R
     do {
       entry.state = EntryState.Running;
       let input: ObservableInput<R>;
+      this.calls++;
       try {
         input = fn(entry.value, entry.index, entry);
       } catch (error) {
@@ -242,6 +251,7 @@ export class AsyncWaitCore<T, R> extends Subscriber<T> implements InnerSink<T, R
       // A call still running after fn returned is timed from here; one that ended synchronously took 0.
       if (this.latency !== null && entry.running !== null && entry.state === EntryState.Running) {
         entry.calledAt = this.clock();
+        this.timedCalls++;
       }
     } while ((entry.state as EntryState) === EntryState.RetryNow);
     this.invoking = outer;
@@ -306,7 +316,7 @@ export class AsyncWaitCore<T, R> extends Subscriber<T> implements InnerSink<T, R
       this.finish(entry);
       return;
     }
-    if (this.latency !== null) this.callEnded(entry);
+    if (this.latency !== null && this.invoking !== entry) this.callEnded(entry);
     const { retry } = this.options;
     if (retry !== null && retry.ifResult !== null && entry.attempt <= retry.count) {
       let again: boolean;
@@ -332,7 +342,7 @@ export class AsyncWaitCore<T, R> extends Subscriber<T> implements InnerSink<T, R
   }
 
   private attemptFailed(entry: Entry<T, R>, error: unknown): void {
-    if (this.latency !== null) this.callEnded(entry);
+    if (this.latency !== null && this.invoking !== entry) this.callEnded(entry);
     const { retry } = this.options;
     if (retry !== null && entry.attempt <= retry.count) {
       let again = true;
@@ -494,13 +504,12 @@ export class AsyncWaitCore<T, R> extends Subscriber<T> implements InnerSink<T, R
   // --- monitoring ---------------------------------------------------------------------------------
 
   /** Records the latency of the call that just ended for the entry. */
+  /**
+   * Records the latency of a call that outlived its fn call. Calls that end synchronously are
+   * not recorded one by one: they are every call not timed, added as zeros when figures are read,
+   * which keeps monitoring free for synchronous inners.
+   */
   private callEnded(entry: Entry<T, R>): void {
-    // Synchronous calls are only counted here and reach the histogram when figures are read,
-    // which keeps monitoring nearly free for synchronous inners.
-    if (this.invoking === entry) {
-      this.synchronousCalls++;
-      return;
-    }
     if (entry.calledAt >= 0) this.latency!.record(Math.max(0, this.clock() - entry.calledAt));
     entry.calledAt = -1;
   }
@@ -535,8 +544,9 @@ export class AsyncWaitCore<T, R> extends Subscriber<T> implements InnerSink<T, R
 
   figures(): AsyncWaitFigures {
     const latency = this.latency ?? new LatencyHistogram();
-    latency.recordZeros(this.synchronousCalls);
-    this.synchronousCalls = 0;
+    const zeros = this.calls - this.timedCalls;
+    latency.recordZeros(zeros - this.zerosRecorded);
+    this.zerosRecorded = zeros;
     return {
       status: this.status,
       inFlight: this.inFlight.size + this.fallbacks.size,

@@ -3,7 +3,7 @@
  * grows; `Array#shift` is O(n) once V8 leaves its fast path, which is what makes rxjs `mergeMap`
  * slow down when a synchronous source floods its buffer.
  */
-/** Rings at least this large (in slots) shrink when mostly empty; smaller ones keep their size. */
+/** Rings at least this large (in slots) are given back when they empty; smaller ones are kept. */
 const SHRINK_ABOVE = 1024;
 
 export class Fifo<T> {
@@ -30,9 +30,9 @@ export class Fifo<T> {
     this.items[this.head] = undefined;
     this.head = (this.head + 1) & this.mask;
     this.count--;
-    // Give memory back after a burst: a quarter full ring halves (amortized O(1), as growing is),
-    // so a long-lived subscription does not keep the largest backlog it ever had.
-    if (this.mask >= SHRINK_ABOVE && this.count < (this.mask + 1) >>> 2) this.resize((this.mask + 1) >>> 1);
+    // Give memory back once a burst has drained, so that a long-lived subscription does not keep
+    // the largest backlog it ever had. Only when empty: shrinking a partly full ring means copying.
+    if (this.count === 0 && this.mask >= SHRINK_ABOVE) this.clear();
     return item;
   }
 

@@ -1,31 +1,30 @@
-/** Sub-buckets per power of two: quantiles are read to within 2^(1/8), about 9 %. */
-const STEPS_PER_OCTAVE = 8;
-/** The smallest latency told apart from zero, in milliseconds (1/64 ms). */
-const SMALLEST = 1 / 64;
-/** Octaves above SMALLEST that get buckets: up to 2^30 / 64 ms, about 4.6 hours. */
+/** Linear sub-buckets per power of two: quantiles are read to within 1/16, 6.25 %. */
+const STEPS_PER_OCTAVE = 16;
+/** Latencies are bucketed in units of 1/64 ms; below one unit a call counts as synchronous. */
+const UNITS_PER_MS = 64;
+/** Octaves above one unit that get buckets: up to 2^30 / 64 ms, about 4.6 hours. */
 const OCTAVES = 30;
+/** 2^-o for each octave, so that scaling into an octave is a multiplication, not a division. */
+const INVERSE_POWERS = Array.from({ length: OCTAVES }, (_, octave) => Math.pow(2, -octave));
 
 /**
- * Call latencies in fixed memory: count, sum and max exactly, quantiles from log-spaced buckets.
- * O(1) to record, so monitoring can stay on in production.
+ * Call latencies in fixed memory: count, sum and max exactly, quantiles from log-linear buckets
+ * (HDR-histogram style). Recording is O(1) with no logarithm, so monitoring can stay on.
+ *
+ * Bucket 0 holds calls under one unit (read as 0); bucket 1 exactly one unit; bucket
+ * 2 + 16·o + s holds latencies in (2^o·(1 + s/16), 2^o·(1 + (s+1)/16)] units.
  */
 export class LatencyHistogram {
   count = 0;
   sum = 0;
   max = 0;
-  // Bucket 0 is "under SMALLEST" (synchronous calls); bucket b > 0 holds values up to bound(b).
-  private readonly buckets = new Float64Array(OCTAVES * STEPS_PER_OCTAVE + 2);
+  private readonly buckets = new Float64Array(2 + OCTAVES * STEPS_PER_OCTAVE);
 
   record(ms: number): void {
     this.count++;
     this.sum += ms;
     if (ms > this.max) this.max = ms;
-    let bucket = 0;
-    if (ms >= SMALLEST) {
-      bucket = Math.ceil(Math.log2(ms / SMALLEST) * STEPS_PER_OCTAVE) + 1;
-      if (bucket >= this.buckets.length) bucket = this.buckets.length - 1;
-    }
-    this.buckets[bucket]++;
+    this.buckets[bucketOf(ms * UNITS_PER_MS)]++;
   }
 
   /** Records `n` calls that took no time (they completed synchronously). */
@@ -45,8 +44,25 @@ export class LatencyHistogram {
     let seen = 0;
     for (let b = 0; b < this.buckets.length; b++) {
       seen += this.buckets[b];
-      if (seen >= rank) return b === 0 ? 0 : Math.min(SMALLEST * Math.pow(2, (b - 1) / STEPS_PER_OCTAVE), this.max);
+      if (seen >= rank) return Math.min(upperBound(b) / UNITS_PER_MS, this.max);
     }
     return this.max;
   }
+}
+
+function bucketOf(units: number): number {
+  if (units < 1) return 0;
+  if (units === 1) return 1;
+  // The octave o with 2^o < units <= 2^(o+1): upper bounds are inclusive, so powers of two are bounds.
+  const octave = 31 - Math.clz32(Math.ceil(units) - 1);
+  if (octave >= OCTAVES) return 1 + OCTAVES * STEPS_PER_OCTAVE;
+  const step = Math.ceil((units * INVERSE_POWERS[octave] - 1) * STEPS_PER_OCTAVE) - 1;
+  return 2 + octave * STEPS_PER_OCTAVE + step;
+}
+
+function upperBound(bucket: number): number {
+  if (bucket <= 1) return bucket;
+  const octave = (bucket - 2) >>> 4;
+  const step = (bucket - 2) & (STEPS_PER_OCTAVE - 1);
+  return Math.pow(2, octave) * (1 + (step + 1) / STEPS_PER_OCTAVE);
 }
