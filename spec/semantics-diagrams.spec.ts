@@ -162,6 +162,9 @@ const setups: Record<string, Setup> = {
   'expiry-order': {
     call: 'unorderedWait(fn, { timeout: 3, onTimeout })',
     build: ({ fn, onTimeout }) => unorderedWait(fn, { timeout: 3, onTimeout }),
+  },  'deadline-inclusive': {
+    call: 'orderedWait(fn, { timeout: 4, onTimeout })',
+    build: ({ fn, onTimeout }) => orderedWait(fn, { timeout: 4, onTimeout }),
   },
 };
 
