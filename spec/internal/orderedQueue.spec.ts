@@ -1,21 +1,7 @@
 import { OrderedQueue } from '../../lib/internal/orderedQueue';
-import type { QueueNode } from '../../lib/internal/entryQueue';
+import { drain, node, type Node } from '../support/queueNodes';
 
-interface Node extends QueueNode<Node> {
-  name: string;
-}
-
-let nextIndex = 0;
-function node(name: string): Node {
-  return { name, index: nextIndex++, queueNext: null, ready: false, group: null };
-}
-
-/** Polls until the queue releases nothing, and names what it released. */
-function drain(queue: OrderedQueue<Node>): string[] {
-  const out: string[] = [];
-  for (let n = queue.poll(); n !== undefined; n = queue.poll()) out.push(n.name);
-  return out;
-}
+// What every queue does (forEachReady, clear) is in entryQueue.spec.ts.
 
 describe('OrderedQueue (the reorder buffer of orderedWait)', () => {
   it('releases nothing while the oldest entry is not complete, whatever completed after it', () => {
@@ -83,32 +69,6 @@ describe('OrderedQueue (the reorder buffer of orderedWait)', () => {
     expect(queue.poll()).toBeUndefined();
     queue.complete(a);
     expect(drain(queue)).toEqual(['a', 'barrier', 'b']);
-  });
-
-  it('visits the completed entries not yet released', () => {
-    const queue = new OrderedQueue<Node>();
-    const [a, b, c] = [node('a'), node('b'), node('c')];
-    [a, b, c].forEach((n) => queue.push(n));
-    queue.complete(b);
-    queue.complete(c);
-    const seen: string[] = [];
-    queue.forEachReady((n) => seen.push(n.name));
-    expect(seen.sort()).toEqual(['b', 'c']);
-  });
-
-  it('forgets every entry on clear', () => {
-    const queue = new OrderedQueue<Node>();
-    const [a, b] = [node('a'), node('b')];
-    queue.push(a);
-    queue.push(b);
-    queue.complete(a);
-    queue.clear();
-    expect(queue.size).toBe(0);
-    expect(queue.poll()).toBeUndefined();
-    const c = node('c');
-    queue.push(c);
-    queue.complete(c);
-    expect(drain(queue)).toEqual(['c']);
   });
 
   it('matches a simple model over many random completions', () => {

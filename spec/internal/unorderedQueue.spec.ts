@@ -1,20 +1,8 @@
+import type { EntryQueue } from '../../lib/internal/entryQueue';
 import { UnorderedQueue } from '../../lib/internal/unorderedQueue';
-import type { EntryQueue, QueueNode } from '../../lib/internal/entryQueue';
+import { drain, node, type Node } from '../support/queueNodes';
 
-interface Node extends QueueNode<Node> {
-  name: string;
-}
-
-let nextIndex = 0;
-function node(name: string): Node {
-  return { name, index: nextIndex++, queueNext: null, ready: false, group: null };
-}
-
-function drain(queue: UnorderedQueue<Node>): string[] {
-  const out: string[] = [];
-  for (let n = queue.poll(); n !== undefined; n = queue.poll()) out.push(n.name);
-  return out;
-}
+// What every queue does (forEachReady, clear) is in entryQueue.spec.ts.
 
 describe('UnorderedQueue (the queue of unorderedWait)', () => {
   it('releases entries in completion order, whatever their admission order', () => {
@@ -58,32 +46,5 @@ describe('UnorderedQueue (the queue of unorderedWait)', () => {
   it('refuses barriers, which need a BarrierQueue around it', () => {
     const queue: EntryQueue<Node> = new UnorderedQueue<Node>();
     expect(() => queue.pushBarrier(node('barrier'))).toThrow(/BarrierQueue/);
-  });
-
-  it('visits the completed entries not yet released', () => {
-    const queue = new UnorderedQueue<Node>();
-    const [a, b, c] = [node('a'), node('b'), node('c')];
-    [a, b, c].forEach((n) => queue.push(n));
-    queue.complete(c);
-    queue.complete(a);
-    const seen: string[] = [];
-    queue.forEachReady((n) => seen.push(n.name));
-    expect(seen.sort()).toEqual(['a', 'c']);
-  });
-
-  it('forgets every entry on clear and keeps working', () => {
-    const queue = new UnorderedQueue<Node>();
-    const [a, b] = [node('a'), node('b')];
-    queue.push(a);
-    queue.push(b);
-    queue.complete(a);
-    queue.clear();
-    expect(queue.size).toBe(0);
-    expect(queue.poll()).toBeUndefined();
-    const c = node('c');
-    queue.push(c);
-    queue.complete(c);
-    expect(drain(queue)).toEqual(['c']);
-    expect(queue.size).toBe(0);
   });
 });
