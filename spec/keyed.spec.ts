@@ -1,10 +1,10 @@
 import fc from 'fast-check';
-import { Observable, of, timer, map, VirtualTimeScheduler, from, concatMap, EMPTY } from 'rxjs';
+import { of, timer, map, VirtualTimeScheduler, from, concatMap, EMPTY } from 'rxjs';
 import { marbles } from 'rxjs-marbles/jest';
 import { AsyncWaitMonitor, orderedWait, unorderedWait } from '../lib';
 import { documentedFigure, runFigure } from './support/figures';
+import { marbleSheet } from './support/marbleSheet';
 
-type Inners = Record<string, Observable<string>>;
 /** In the figures and most tests, `a` and `b` share a key, and `x` and `y` share another. */
 const key = (v: string) => (v === 'a' || v === 'b' ? 'ab' : v === 'x' || v === 'y' ? 'xy' : v);
 
@@ -60,41 +60,44 @@ describe('per-key order (config.key)', () => {
 
   describe.each(operators)('%s with key', (_name, operator) => {
     it('a slow key does not delay another key\'s results', marbles((m) => {
-      const source = m.cold('  -axy|     ');
-      const a = m.cold('        -------A| ');
-      const x = m.cold('         --X|     ');
-      const y = m.cold('          --Y|    ');
-      const expected = '       -----XY--(A|)';
-      const inners: Inners = { a, x, y };
-      m.expect(source.pipe(operator((v: string) => inners[v], { key }))).toBeObservable(expected);
-      m.expect(a).toHaveSubscriptions('-^-------!');
-      m.expect(x).toHaveSubscriptions('--^--!');
-      m.expect(y).toHaveSubscriptions('---^--!');
+      const s = marbleSheet(m, {
+        source:   '-axy|        ',
+        a:        ' -------A|   ',
+        asub:     '-^-------!   ',
+        x:        '  --X|       ',
+        xsub:     '--^--!       ',
+        y:        '   --Y|      ',
+        ysub:     '---^--!      ',
+        expected: '-----XY--(A|)',
+      });
+      s.expect(operator(s.fn, { key }));
     }));
 
     it('results of one key leave in source order, however their calls complete', marbles((m) => {
-      const source = m.cold('  -abxy|         ');
-      const a = m.cold('        -----A|        ');
-      const b = m.cold('         -B|           ');
-      const x = m.cold('          -------X|    ');
-      const y = m.cold('           -Y|         ');
-      const expected = '       -------(AB)(XY|)';
-      const inners: Inners = { a, b, x, y };
-      m.expect(source.pipe(operator((v: string) => inners[v], { key }))).toBeObservable(expected);
+      const s = marbleSheet(m, {
+        source:   '-abxy|          ',
+        a:        ' -----A|        ',
+        b:        '  -B|           ',
+        x:        '   -------X|    ',
+        y:        '    -Y|         ',
+        expected: '-------(AB)(XY|)',
+      });
+      s.expect(operator(s.fn, { key }));
     }));
 
     it('capacity bounds the total held over all keys; buffered values start in arrival order', marbles((m) => {
-      const source = m.cold('  -axcd|            ');
-      const a = m.cold('        ----A|           ');
-      const x = m.cold('         ------X|        ');
-      const c = m.cold('              -C|        ');
-      const d = m.cold('                 -D|     ');
       // c and d have keys of their own, yet wait for a slot: a frees one at 6, c at 8.
-      const expected = '       ------A-CX(D|)';
-      const inners: Inners = { a, x, c, d };
-      m.expect(source.pipe(operator((v: string) => inners[v], { key, capacity: 2 }))).toBeObservable(expected);
-      m.expect(c).toHaveSubscriptions('------^-!');
-      m.expect(d).toHaveSubscriptions('--------^-!');
+      const s = marbleSheet(m, {
+        source:   '-axcd|        ',
+        a:        ' ----A|       ',
+        x:        '  ------X|    ',
+        c:        '      -C|     ',
+        csub:     '------^-!     ',
+        d:        '        -D|   ',
+        dsub:     '--------^-!   ',
+        expected: '------A-CX(D|)',
+      });
+      s.expect(operator(s.fn, { key, capacity: 2 }));
     }));
 
     it('calls key once per value, when the value starts, with the value', marbles((m) => {
@@ -114,32 +117,35 @@ describe('per-key order (config.key)', () => {
     }));
 
     it('a fallback takes its element\'s place in the key\'s order', marbles((m) => {
-      const source = m.cold('  -abx--|      ');
-      const a = m.cold('        ------A|    ');
-      const b = m.cold('         -B|        ');
-      const x = m.cold('          -X|       ');
-      const expected = '       -----X(TB|)';
-      const inners: Inners = { a, b, x };
-      const result = source.pipe(operator((v: string) => inners[v], { key, timeout: 5, onTimeout: () => of('T') }));
-      m.expect(result).toBeObservable(expected);
-      m.expect(a).toHaveSubscriptions('-^----!');
+      const s = marbleSheet(m, {
+        source:   '-abx--|    ',
+        a:        ' ------A|  ',
+        asub:     '-^----!    ',
+        b:        '  -B|      ',
+        x:        '   -X|     ',
+        expected: '-----X(TB|)',
+      });
+      s.expect(operator(s.fn, { key, timeout: 5, onTimeout: () => of('T') }));
     }));
 
     it('an element dropped by an empty fallback frees the next of its key', marbles((m) => {
-      const source = m.cold('  -ab|    ');
-      const a = m.cold('        --#     ');
-      const b = m.cold('         -B|    ');
-      const expected = '       ----(B|)';
-      const inners: Inners = { a, b };
-      m.expect(source.pipe(operator((v: string) => inners[v], { key, onError: () => EMPTY }))).toBeObservable(expected);
+      const s = marbleSheet(m, {
+        source:   '-ab|    ',
+        a:        ' --#    ',
+        b:        '  -B|   ',
+        expected: '----(B|)',
+      });
+      s.expect(operator(s.fn, { key, onError: () => EMPTY }));
     }));
 
     it('keys compare as Map keys (SameValueZero): NaN is one key', marbles((m) => {
-      const source = m.cold('  -ab|     ');
-      const a = m.cold('        ---A|    ');
-      const b = m.cold('         -B|     ');
-      const inners: Inners = { a, b };
-      m.expect(source.pipe(operator((v: string) => inners[v], { key: () => NaN }))).toBeObservable('-----(AB|)');
+      const s = marbleSheet(m, {
+        source:   '-ab|      ',
+        a:        ' ---A|    ',
+        b:        '  -B|     ',
+        expected: '-----(AB|)',
+      });
+      s.expect(operator(s.fn, { key: () => NaN }));
     }));
   });
 
@@ -219,23 +225,22 @@ describe('per-key order (config.key)', () => {
 
     it.each(operators)('%s: key throwing errors the output with its error; fn is not called for that value', (_name, operator) => {
       const error = new Error('no key');
-      const calls: string[] = [];
       marbles((m) => {
-        const source = m.cold('  -ab-c|');
-        const a = m.cold('        ----A|');
-        const result = source.pipe(
-          operator((v: string) => (calls.push(v), a), {
-            key: (v: string) => {
-              if (v === 'b') throw error;
-              return v;
-            },
-          }),
-        );
-        m.expect(result).toBeObservable('--#', undefined, error);
-        m.expect(a).toHaveSubscriptions('-^!');
-        m.expect(source).toHaveSubscriptions('^-!');
+        const s = marbleSheet(m, {
+          source:   '-ab-c| ',
+          srcsub:   '^-!    ',
+          a:        ' ----A|',
+          asub:     '-^!    ',
+          expected: '--#    ',
+        });
+        const keyOrThrow = (v: string) => {
+          if (v === 'b') throw error;
+          return v;
+        };
+        s.expect(operator(s.fn, { key: keyOrThrow }), undefined, error);
+        m.flush();
+        expect(s.calls).toEqual(['a']);
       })();
-      expect(calls).toEqual(['a']);
     });
   });
 });
