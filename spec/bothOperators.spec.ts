@@ -1,15 +1,24 @@
 import { EMPTY, NEVER, Observable, VirtualTimeScheduler, asyncScheduler, from, of, take, tap, throwError } from 'rxjs';
 import { marbles } from 'rxjs-marbles/jest';
 import { AsyncTimeoutError, orderedWait, unorderedWait } from '../lib';
-import { marbleSheet } from './support/marbleSheet';
+import { marbleSheet, type Sheet } from './support/marbleSheet';
 
-// The cases where orderedWait and unorderedWait must behave alike, frame for frame. What only one of
-// them does (the order results leave in) is in its own spec.
+// The cases both operators run: most must come out alike, frame for frame; where only the order
+// results leave in differs, the sheet has an expected line for each operator, side by side. Cases
+// that only one operator needs are in its own spec.
 
 const operators = [
   ['orderedWait', orderedWait],
   ['unorderedWait', unorderedWait],
 ] as const;
+
+type Name = (typeof operators)[number][0];
+
+/** A sheet whose inputs both operators share, with an expected line for each; keeps the one of `name`. */
+function expectedOf(name: Name, sheet: { source: string } & Record<Name, string> & Record<string, string>): Sheet {
+  const { orderedWait: ordered, unorderedWait: unordered, ...inputs } = sheet;
+  return { ...inputs, source: sheet.source, expected: name === 'orderedWait' ? ordered : unordered };
+}
 
 /** The error rxjs's own `from` throws for a value that is not an ObservableInput. */
 function rxjsFromError(value: unknown): unknown {
@@ -52,6 +61,21 @@ describe.each(operators)('%s', (name, operator) => {
         expected: '----A-(BC|)',
       });
       s.expect(operator(s.fn, Infinity, 1));
+    }));
+
+    it('capacity Infinity: every call starts at once; orderedWait reorders the results, unorderedWait emits them as they complete', marbles((m) => {
+      const s = marbleSheet(m, expectedOf(name, {
+        source:        '-abc|          ',
+        a:             ' -------A|     ',
+        asub:          '-^-------!     ',
+        b:             '  --B|         ',
+        bsub:          '--^--!         ',
+        c:             '   -C|         ',
+        csub:          '---^-!         ',
+        orderedWait:   '---------(ABC|)',
+        unorderedWait: '-----(BC)(A|)  ',
+      }));
+      s.expect(operator(s.fn, Infinity, Infinity));
     }));
 
     it('passes the source index, which is also the call order', marbles((m) => {
@@ -148,6 +172,49 @@ describe.each(operators)('%s', (name, operator) => {
       expect(s.error).toBeInstanceOf(AsyncTimeoutError);
       expect(s.error).toMatchObject({ value: 'b', index: 1, timeout: 5 });
       expect((s.error as Error).message).toBe('Async call for the element at index 1 did not complete within 5 ms');
+    }));
+
+    it('onTimeout: its result takes the entry\'s place in orderedWait, leaves when the fallback completes in unorderedWait', marbles((m) => {
+      const s = marbleSheet(m, expectedOf(name, {
+        source:        '-abc|       ',
+        a:             ' ---------  ',
+        asub:          '-^----!     ',
+        b:             '  -B|       ',
+        bsub:          '--^-!       ',
+        c:             '   -C|      ',
+        csub:          '---^-!      ',
+        orderedWait:   '------(xBC|)',
+        unorderedWait: '----BC(x|)  ',
+      }));
+      s.expect(operator(s.fn, { timeout: 5, onTimeout: (v: string, i: number) => of(`${v}${i}`) }), { x: 'a0', B: 'B', C: 'C' });
+    }));
+
+    it('onTimeout returning EMPTY drops the element and keeps the stream alive', marbles((m) => {
+      const s = marbleSheet(m, expectedOf(name, {
+        source:        '-abc|      ',
+        a:             ' --------- ',
+        asub:          '-^----!    ',
+        b:             '  -B|      ',
+        c:             '   -C|     ',
+        orderedWait:   '------(BC|)',
+        unorderedWait: '----BC|    ',
+      }));
+      s.expect(operator(s.fn, { timeout: 5, onTimeout: () => EMPTY }));
+    }));
+
+    it('does not time the fallback; in orderedWait later results wait for it', marbles((m) => {
+      const s = marbleSheet(m, expectedOf(name, {
+        source:        '-abc|            ',
+        a:             ' ---------       ',
+        asub:          '-^----!          ',
+        fb:            '      -----(x|)  ',
+        fbsub:         '------^----!     ',
+        b:             '  -B|            ',
+        c:             '   -C|           ',
+        orderedWait:   '-----------(xBC|)',
+        unorderedWait: '----BC-----(x|)  ',
+      }));
+      s.expect(operator(s.fn, { timeout: 5, onTimeout: () => s.inners.fb }));
     }));
 
     it('an onTimeout that throws errors the output at that frame', marbles((m) => {
@@ -272,6 +339,17 @@ describe.each(operators)('%s', (name, operator) => {
   });
 
   describe('source (rule 6)', () => {
+    it('completes only once every held entry has been emitted', marbles((m) => {
+      const s = marbleSheet(m, expectedOf(name, {
+        source:        '-ab|        ',
+        a:             ' -----A|    ',
+        b:             '  -B|       ',
+        orderedWait:   '-------(AB|)',
+        unorderedWait: '----B--(A|) ',
+      }));
+      s.expect(operator(s.fn));
+    }));
+
     it('a source error errors the output at once and tears down every inner', marbles((m) => {
       const s = marbleSheet(m, {
         source:   '-ab-#     ',

@@ -3,8 +3,9 @@ import { marbles } from 'rxjs-marbles/jest';
 import { AsyncTimeoutError, orderedWait } from '../lib';
 import { marbleSheet } from './support/marbleSheet';
 
-// What only orderedWait does: results leave in source order. The cases where it behaves exactly
-// like unorderedWait (the rxjs checklist, failures, the scheduler...) are in bothOperators.spec.ts.
+// The cases only orderedWait runs. Those it shares with unorderedWait are in bothOperators.spec.ts: the
+// rxjs checklist, failures, the scheduler..., and the cases with the same inputs and an expected line
+// for each operator.
 
 // prettier-ignore
 describe('orderedWait', () => {
@@ -52,20 +53,6 @@ describe('orderedWait', () => {
       });
       s.expect(orderedWait(s.fn, Infinity, 2));
     }));
-
-    it('capacity Infinity: every call starts at once, results reordered', marbles((m) => {
-      const s = marbleSheet(m, {
-        source:   '-abc|          ',
-        a:        ' -------A|     ',
-        asub:     '-^-------!     ',
-        b:        '  --B|         ',
-        bsub:     '--^--!         ',
-        c:        '   -C|         ',
-        csub:     '---^-!         ',
-        expected: '---------(ABC|)',
-      });
-      s.expect(orderedWait(s.fn, Infinity, Infinity));
-    }));
   });
 
   describe('capacity (rule 3)', () => {
@@ -100,46 +87,6 @@ describe('orderedWait', () => {
       s.expect(orderedWait(s.fn, { timeout: 3, onTimeout }));
       m.flush();
       expect(onTimeout.mock.calls).toEqual([['a', 0]]);
-    }));
-
-    it('onTimeout: its result takes the entry\'s place, in order', marbles((m) => {
-      const s = marbleSheet(m, {
-        source:   '-abc|       ',
-        a:        ' ---------  ',
-        asub:     '-^----!     ',
-        b:        '  -B|       ',
-        bsub:     '--^-!       ',
-        c:        '   -C|      ',
-        csub:     '---^-!      ',
-        expected: '------(xBC|)',
-      });
-      s.expect(orderedWait(s.fn, { timeout: 5, onTimeout: (v: string, i: number) => of(`${v}${i}`) }), { x: 'a0', B: 'B', C: 'C' });
-    }));
-
-    it('onTimeout returning EMPTY drops the element and keeps the stream alive', marbles((m) => {
-      const s = marbleSheet(m, {
-        source:   '-abc|      ',
-        a:        ' --------- ',
-        asub:     '-^----!    ',
-        b:        '  -B|      ',
-        c:        '   -C|     ',
-        expected: '------(BC|)',
-      });
-      s.expect(orderedWait(s.fn, { timeout: 5, onTimeout: () => EMPTY }));
-    }));
-
-    it('does not time the fallback, and later results wait for it', marbles((m) => {
-      const s = marbleSheet(m, {
-        source:   '-abc|            ',
-        a:        ' ---------       ',
-        asub:     '-^----!          ',
-        fb:       '      -----(x|)  ',
-        fbsub:    '------^----!     ',
-        b:        '  -B|            ',
-        c:        '   -C|           ',
-        expected: '-----------(xBC|)',
-      });
-      s.expect(orderedWait(s.fn, { timeout: 5, onTimeout: () => s.inners.fb }));
     }));
 
     it('times out entries that expire at the same frame in start order', marbles((m) => {
@@ -213,18 +160,6 @@ describe('orderedWait', () => {
       // Mutates the array b returned while b waits behind a.
       m.scheduler.schedule(() => later[0].push('mutated'), 3);
       m.expect(source.pipe(orderedWait(fn))).toBeObservable(expected);
-    }));
-  });
-
-  describe('source (rule 6)', () => {
-    it('completes only once every held entry has been emitted', marbles((m) => {
-      const s = marbleSheet(m, {
-        source:   '-ab|        ',
-        a:        ' -----A|    ',
-        b:        '  -B|       ',
-        expected: '-------(AB|)',
-      });
-      s.expect(orderedWait(s.fn));
     }));
   });
 

@@ -3,8 +3,9 @@ import { marbles } from 'rxjs-marbles/jest';
 import { unorderedWait } from '../lib';
 import { marbleSheet } from './support/marbleSheet';
 
-// What only unorderedWait does: results leave as soon as they complete. The cases where it behaves
-// exactly like orderedWait (the rxjs checklist, failures, the scheduler...) are in bothOperators.spec.ts.
+// The cases only unorderedWait runs. Those it shares with orderedWait are in bothOperators.spec.ts: the
+// rxjs checklist, failures, the scheduler..., and the cases with the same inputs and an expected line
+// for each operator.
 
 // prettier-ignore
 describe('unorderedWait', () => {
@@ -53,20 +54,6 @@ describe('unorderedWait', () => {
       });
       s.expect(unorderedWait(s.fn, Infinity, 2));
     }));
-
-    it('capacity Infinity: every call starts at once, results in completion order', marbles((m) => {
-      const s = marbleSheet(m, {
-        source:   '-abc|        ',
-        a:        ' -------A|   ',
-        asub:     '-^-------!   ',
-        b:        '  --B|       ',
-        bsub:     '--^--!       ',
-        c:        '   -C|       ',
-        csub:     '---^-!       ',
-        expected: '-----(BC)(A|)',
-      });
-      s.expect(unorderedWait(s.fn, Infinity, Infinity));
-    }));
   });
 
   describe('capacity (rule 3)', () => {
@@ -94,44 +81,6 @@ describe('unorderedWait', () => {
         expected: '----B-A---|',
       });
       s.expect(unorderedWait(s.fn, 6));
-    }));
-
-    it('onTimeout: its result is emitted when the fallback completes', marbles((m) => {
-      const s = marbleSheet(m, {
-        source:   '-abc|     ',
-        a:        ' ---------',
-        asub:     '-^----!   ',
-        b:        '  -B|     ',
-        c:        '   -C|    ',
-        expected: '----BC(x|)',
-      });
-      s.expect(unorderedWait(s.fn, { timeout: 5, onTimeout: (v: string, i: number) => of(`${v}${i}`) }), { x: 'a0', B: 'B', C: 'C' });
-    }));
-
-    it('onTimeout returning EMPTY drops the element and keeps the stream alive', marbles((m) => {
-      const s = marbleSheet(m, {
-        source:   '-abc|     ',
-        a:        ' ---------',
-        asub:     '-^----!   ',
-        b:        '  -B|     ',
-        c:        '   -C|    ',
-        expected: '----BC|   ',
-      });
-      s.expect(unorderedWait(s.fn, { timeout: 5, onTimeout: () => EMPTY }));
-    }));
-
-    it('does not time the fallback', marbles((m) => {
-      const s = marbleSheet(m, {
-        source:   '-abc|          ',
-        a:        ' ---------     ',
-        asub:     '-^----!        ',
-        fb:       '      -----(x|)',
-        fbsub:    '------^----!   ',
-        b:        '  -B|          ',
-        c:        '   -C|         ',
-        expected: '----BC-----(x|)',
-      });
-      s.expect(unorderedWait(s.fn, { timeout: 5, onTimeout: () => s.inners.fb }));
     }));
 
     it('times out entries that expire at the same frame in start order', marbles((m) => {
@@ -186,18 +135,6 @@ describe('unorderedWait', () => {
         c:        '   -z|      ',
         csub:     '---^-!      ',
         expected: '-----z-(xy|)',
-      });
-      s.expect(unorderedWait(s.fn));
-    }));
-  });
-
-  describe('source (rule 6)', () => {
-    it('completes only once every held entry has been emitted', marbles((m) => {
-      const s = marbleSheet(m, {
-        source:   '-ab|       ',
-        a:        ' -----A|   ',
-        b:        '  -B|      ',
-        expected: '----B--(A|)',
       });
       s.expect(unorderedWait(s.fn));
     }));
