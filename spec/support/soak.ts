@@ -301,11 +301,15 @@ function simulate(lib: SoakLibrary, server: FlakyServer, mode: 'ordered' | 'unor
   return end;
 }
 
-/** heapUsed once pending callbacks have run and two full collections have freed what they can. */
+/**
+ * heapUsed once pending callbacks have run and full collections have freed what they can; the
+ * rounds let finalizers (the HTTP client's response bodies use them) run between collections.
+ */
 async function heapAfterGc(gc: () => void): Promise<number> {
-  await new Promise((resolve) => setImmediate(resolve));
-  gc();
-  gc();
+  for (let round = 0; round < 3; round++) {
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+  }
   return process.memoryUsage().heapUsed;
 }
 
