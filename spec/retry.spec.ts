@@ -1,19 +1,12 @@
-import { Observable, VirtualTimeScheduler, of, throwError } from 'rxjs';
+import { VirtualTimeScheduler, of, throwError } from 'rxjs';
 import { marbles } from 'rxjs-marbles/jest';
 import { AsyncTimeoutError, exponentialDelay, fixedDelay, orderedWait, unorderedWait } from '../lib';
+import { marbleSheet } from './support/marbleSheet';
 
 const operators: Array<[string, typeof orderedWait]> = [
   ['orderedWait', orderedWait],
   ['unorderedWait', unorderedWait],
 ];
-
-/** An fn whose k-th call for an element returns the k-th inner, and which records every attempt number. */
-function byAttempt(inners: Observable<string>[], attempts: number[] = []) {
-  return (_value: string, _index: number, { attempt }: { attempt: number }) => {
-    attempts.push(attempt);
-    return inners[attempt - 1];
-  };
-}
 
 describe('retry delay helpers', () => {
   it('fixedDelay gives the same delay before every retry', () => {
@@ -43,36 +36,31 @@ describe('retry delay helpers', () => {
 // prettier-ignore
 describe.each(operators)('%s retry (rule 8)', (_name, operator) => {
   it('calls fn at most count + 1 times, then errors with the last error', marbles((m) => {
-    const source = m.cold(' -a-  ');
-    const a1 = m.cold('      -#    ', undefined, new Error('e1'));
-    const a1sub = '         -^!    ';
-    const a2 = m.cold('       -#   ', undefined, new Error('e2'));
-    const a2sub = '         --^!   ';
-    const a3 = m.cold('        -#  ', undefined, new Error('e3'));
-    const a3sub = '         ---^!  ';
-    const expected = '      ----#  ';
-
-    const attempts: number[] = [];
-    const result = source.pipe(operator(byAttempt([a1, a2, a3], attempts), { retry: { count: 2 } }));
-    m.expect(result).toBeObservable(expected, undefined, new Error('e3'));
-    m.expect(a1).toHaveSubscriptions(a1sub);
-    m.expect(a2).toHaveSubscriptions(a2sub);
-    m.expect(a3).toHaveSubscriptions(a3sub);
+    const s = marbleSheet(m, {
+      source:   '-a-  ',
+      a1:       ' -#  ',
+      a1sub:    '-^!  ',
+      a2:       '  -# ',
+      a2sub:    '--^! ',
+      a3:       '   -#',
+      a3sub:    '---^!',
+      expected: '----#',
+    }, { errors: { a1: new Error('e1'), a2: new Error('e2'), a3: new Error('e3') } });
+    s.expect(operator(s.byAttempt, { retry: { count: 2 } }), undefined, new Error('e3'));
     m.flush();
-    expect(attempts).toEqual([1, 2, 3]);
+    expect(s.calls).toEqual(['a1', 'a2', 'a3']);
   }));
 
   it('emits only the successful attempt\'s values, not those of a failed one', marbles((m) => {
-    const source = m.cold(' -a|     ');
-    const a1 = m.cold('      -x#      ');
-    const a1sub = '         -^-!     ';
-    const a2 = m.cold('        -y|    ');
-    const a2sub = '         ---^-!   ';
-    const expected = '      -----(y|)';
-
-    m.expect(source.pipe(operator(byAttempt([a1, a2]), { retry: { count: 1 } }))).toBeObservable(expected);
-    m.expect(a1).toHaveSubscriptions(a1sub);
-    m.expect(a2).toHaveSubscriptions(a2sub);
+    const s = marbleSheet(m, {
+      source:   '-a|      ',
+      a1:       ' -x#     ',
+      a1sub:    '-^-!     ',
+      a2:       '   -y|   ',
+      a2sub:    '---^-!   ',
+      expected: '-----(y|)',
+    });
+    s.expect(operator(s.byAttempt, { retry: { count: 1 } }));
   }));
 
   it('delay 0 (the default) retries synchronously, for fn throwing and for inners erroring at once', marbles((m) => {
@@ -94,75 +82,65 @@ describe.each(operators)('%s retry (rule 8)', (_name, operator) => {
   }));
 
   it('a number delay waits that long on the scheduler before each retry', marbles((m) => {
-    const source = m.cold(' -a|           ');
-    const a1 = m.cold('      -#             ');
-    const a1sub = '         -^!             ';
-    const a2 = m.cold('         -#          ');
-    const a2sub = '         ----^!          ';
-    const a3 = m.cold('            -A|      ');
-    const a3sub = '         -------^-!      ';
-    const expected = '      ---------(A|)  ';
-
-    m.expect(source.pipe(operator(byAttempt([a1, a2, a3]), { retry: { count: 2, delay: 2 } }))).toBeObservable(expected);
-    m.expect(a1).toHaveSubscriptions(a1sub);
-    m.expect(a2).toHaveSubscriptions(a2sub);
-    m.expect(a3).toHaveSubscriptions(a3sub);
+    const s = marbleSheet(m, {
+      source:   '-a|          ',
+      a1:       ' -#          ',
+      a1sub:    '-^!          ',
+      a2:       '    -#       ',
+      a2sub:    '----^!       ',
+      a3:       '       -A|   ',
+      a3sub:    '-------^-!   ',
+      expected: '---------(A|)',
+    });
+    s.expect(operator(s.byAttempt, { retry: { count: 2, delay: 2 } }));
   }));
 
   it('fixedDelay(ms) waits the same before every retry', marbles((m) => {
-    const source = m.cold(' -a|              ');
-    const a1 = m.cold('      -#                ');
-    const a1sub = '         -^!                ';
-    const a2 = m.cold('          -#            ');
-    const a2sub = '         -----^!            ';
-    const a3 = m.cold('              -A|       ');
-    const a3sub = '         ---------^-!       ';
-    const expected = '      -----------(A|)   ';
-
-    m.expect(source.pipe(operator(byAttempt([a1, a2, a3]), { retry: { count: 2, delay: fixedDelay(3) } }))).toBeObservable(expected);
-    m.expect(a1).toHaveSubscriptions(a1sub);
-    m.expect(a2).toHaveSubscriptions(a2sub);
-    m.expect(a3).toHaveSubscriptions(a3sub);
+    const s = marbleSheet(m, {
+      source:   '-a|            ',
+      a1:       ' -#            ',
+      a1sub:    '-^!            ',
+      a2:       '     -#        ',
+      a2sub:    '-----^!        ',
+      a3:       '         -A|   ',
+      a3sub:    '---------^-!   ',
+      expected: '-----------(A|)',
+    });
+    s.expect(operator(s.byAttempt, { retry: { count: 2, delay: fixedDelay(3) } }));
   }));
 
   it('exponentialDelay grows the delay up to its max: 1, 2, 3, 3', marbles((m) => {
-    const source = m.cold(' -a|                  ');
-    const a1 = m.cold('      -#                    ');
-    const a1sub = '         -^!                    ';
-    const a2 = m.cold('        -#                  ');
-    const a2sub = '         ---^!                  ';
-    const a3 = m.cold('           -#               ');
-    const a3sub = '         ------^!               ';
-    const a4 = m.cold('               -#           ');
-    const a4sub = '         ----------^!           ';
-    const a5 = m.cold('                   -A|      ');
-    const a5sub = '         --------------^-!      ';
-    const expected = '      ----------------(A|)  ';
-
+    const s = marbleSheet(m, {
+      source:   '-a|                 ',
+      a1:       ' -#                 ',
+      a1sub:    '-^!                 ',
+      a2:       '   -#               ',
+      a2sub:    '---^!               ',
+      a3:       '      -#            ',
+      a3sub:    '------^!            ',
+      a4:       '          -#        ',
+      a4sub:    '----------^!        ',
+      a5:       '              -A|   ',
+      a5sub:    '--------------^-!   ',
+      expected: '----------------(A|)',
+    });
     const delay = exponentialDelay({ initial: 1, multiplier: 2, max: 3 });
-    m.expect(source.pipe(operator(byAttempt([a1, a2, a3, a4, a5]), { retry: { count: 4, delay } }))).toBeObservable(expected);
-    m.expect(a1).toHaveSubscriptions(a1sub);
-    m.expect(a2).toHaveSubscriptions(a2sub);
-    m.expect(a3).toHaveSubscriptions(a3sub);
-    m.expect(a4).toHaveSubscriptions(a4sub);
-    m.expect(a5).toHaveSubscriptions(a5sub);
+    s.expect(operator(s.byAttempt, { retry: { count: 4, delay } }));
   }));
 
   it('a delay function gets the retry number, 1 for the first retry', marbles((m) => {
-    const source = m.cold(' -a|         ');
-    const a1 = m.cold('      -#           ');
-    const a1sub = '         -^!           ';
-    const a2 = m.cold('        -#         ');
-    const a2sub = '         ---^!         ';
-    const a3 = m.cold('           -A|     ');
-    const a3sub = '         ------^-!     ';
-    const expected = '      --------(A|) ';
-
+    const s = marbleSheet(m, {
+      source:   '-a|         ',
+      a1:       ' -#         ',
+      a1sub:    '-^!         ',
+      a2:       '   -#       ',
+      a2sub:    '---^!       ',
+      a3:       '      -A|   ',
+      a3sub:    '------^-!   ',
+      expected: '--------(A|)',
+    });
     const delay = jest.fn((retry: number) => retry);
-    m.expect(source.pipe(operator(byAttempt([a1, a2, a3]), { retry: { count: 5, delay } }))).toBeObservable(expected);
-    m.expect(a1).toHaveSubscriptions(a1sub);
-    m.expect(a2).toHaveSubscriptions(a2sub);
-    m.expect(a3).toHaveSubscriptions(a3sub);
+    s.expect(operator(s.byAttempt, { retry: { count: 5, delay } }));
     m.flush();
     expect(delay.mock.calls).toEqual([[1], [2]]);
   }));
@@ -187,136 +165,124 @@ describe.each(operators)('%s retry (rule 8)', (_name, operator) => {
   }));
 
   it('ifError: retries the errors it accepts, and gets the error and the value', marbles((m) => {
-    const source = m.cold(' -a-      ');
-    const a1 = m.cold('      -#        ', undefined, new Error('transient'));
-    const a1sub = '         -^!        ';
-    const a2 = m.cold('       -#       ', undefined, new Error('fatal'));
-    const a2sub = '         --^!       ';
-    const expected = '      ---#      ';
-
+    const s = marbleSheet(m, {
+      source:   '-a- ',
+      a1:       ' -# ',
+      a1sub:    '-^! ',
+      a2:       '  -#',
+      a2sub:    '--^!',
+      a3:       '   A|',
+      expected: '---#',
+    }, { errors: { a1: new Error('transient'), a2: new Error('fatal') } });
     const ifError = jest.fn((error: unknown) => (error as Error).message === 'transient');
-    const result = source.pipe(operator(byAttempt([a1, a2, m.cold('A|')]), { retry: { count: 5, ifError } }));
-    m.expect(result).toBeObservable(expected, undefined, new Error('fatal'));
-    m.expect(a1).toHaveSubscriptions(a1sub);
-    m.expect(a2).toHaveSubscriptions(a2sub);
+    s.expect(operator(s.byAttempt, { retry: { count: 5, ifError } }), undefined, new Error('fatal'));
     m.flush();
     expect(ifError.mock.calls).toEqual([[new Error('transient'), 'a'], [new Error('fatal'), 'a']]);
   }));
 
   it('ifResult: retries the results it accepts, and gets the result array and the value', marbles((m) => {
-    const source = m.cold(' -a|       ');
-    const a1 = m.cold('      -|         ');
-    const a1sub = '         -^!         ';
-    const a2 = m.cold('       -p-q|     ');
-    const a2sub = '         --^---!     ';
-    const a3 = m.cold('           -(r|) ');
-    const a3sub = '         ------^!    ';
-    const expected = '      -------(r|)';
-
+    const s = marbleSheet(m, {
+      source:   '-a|        ',
+      a1:       ' -|        ',
+      a1sub:    '-^!        ',
+      a2:       '  -p-q|    ',
+      a2sub:    '--^---!    ',
+      a3:       '      -(r|)',
+      a3sub:    '------^!   ',
+      expected: '-------(r|)',
+    });
     const ifResult = jest.fn((result: readonly string[]) => result.length < 1 || result[0] === 'p');
-    const result = source.pipe(operator(byAttempt([a1, a2, a3]), { retry: { count: 5, ifResult } }));
-    m.expect(result).toBeObservable(expected);
-    m.expect(a1).toHaveSubscriptions(a1sub);
-    m.expect(a2).toHaveSubscriptions(a2sub);
-    m.expect(a3).toHaveSubscriptions(a3sub);
+    s.expect(operator(s.byAttempt, { retry: { count: 5, ifResult } }));
     m.flush();
     expect(ifResult.mock.calls).toEqual([[[], 'a'], [['p', 'q'], 'a'], [['r'], 'a']]);
   }));
 
   it('retries exhausted on a result: the last result is emitted', marbles((m) => {
-    const source = m.cold(' -a|   ');
-    const a1 = m.cold('      -(p|)  ');
-    const a2 = m.cold('       -(q|) ');
-    const expected = '      ---(q|)';
-
+    const s = marbleSheet(m, {
+      source:   '-a|    ',
+      a1:       ' -(p|) ',
+      a2:       '  -(q|)',
+      expected: '---(q|)',
+    });
     const ifResult = jest.fn(() => true);
-    m.expect(source.pipe(operator(byAttempt([a1, a2]), { retry: { count: 1, ifResult } }))).toBeObservable(expected);
+    s.expect(operator(s.byAttempt, { retry: { count: 1, ifResult } }));
     m.flush();
     // Asked only while a retry was left.
     expect(ifResult).toHaveBeenCalledTimes(1);
   }));
 
   it('retries exhausted on an error: onError gets the last error, the value and the index', marbles((m) => {
-    const source = m.cold(' -a|   ');
-    const a1 = m.cold('      -#     ', undefined, new Error('e1'));
-    const a2 = m.cold('       -#    ', undefined, new Error('e2'));
-    const expected = '      ---(x|)';
-
+    const s = marbleSheet(m, {
+      source:   '-a|    ',
+      a1:       ' -#    ',
+      a2:       '  -#   ',
+      expected: '---(x|)',
+    }, { errors: { a1: new Error('e1'), a2: new Error('e2') } });
     const onError = jest.fn((error: unknown, v: string, i: number) => of(`${(error as Error).message}:${v}${i}`));
-    m.expect(source.pipe(operator(byAttempt([a1, a2]), { retry: { count: 1 }, onError }))).toBeObservable(expected, { x: 'e2:a0' });
+    s.expect(operator(s.byAttempt, { retry: { count: 1 }, onError }), { x: 'e2:a0' });
     m.flush();
     expect(onError).toHaveBeenCalledTimes(1);
   }));
 
   it('an entry waiting for its retry holds its slot', marbles((m) => {
-    const source = m.cold(' -ab|       ');
-    const a1 = m.cold('      -#          ');
-    const a2 = m.cold('          -A|     ');
-    const a2sub = '         -----^-!     ';
-    const b = m.cold('             -B|   ');
-    const bsub = '          -------^-!   ';
-    const expected = '      -------A-(B|)';
-
-    const fn = (v: string, _i: number, { attempt }: { attempt: number }) => (v === 'b' ? b : attempt === 1 ? a1 : a2);
-    m.expect(source.pipe(operator(fn, { capacity: 1, retry: { count: 1, delay: 3 } }))).toBeObservable(expected);
-    m.expect(a2).toHaveSubscriptions(a2sub);
-    m.expect(b).toHaveSubscriptions(bsub);
+    const s = marbleSheet(m, {
+      source:   '-ab|         ',
+      a1:       ' -#          ',
+      a2:       '     -A|     ',
+      a2sub:    '-----^-!     ',
+      b1:       '       -B|   ',
+      b1sub:    '-------^-!   ',
+      expected: '-------A-(B|)',
+    });
+    s.expect(operator(s.byAttempt, { capacity: 1, retry: { count: 1, delay: 3 } }));
   }));
 });
 
 // prettier-ignore
 describe.each(operators)('%s retry and timeout', (_name, operator) => {
   it('no retry starts after the timeout: it fires during the retry delay', marbles((m) => {
-    const source = m.cold(' -a--------');
-    const a1 = m.cold('      -#        ');
-    const a1sub = '         -^!        ';
-    const expected = '      -----#    ';
-
-    const attempts: number[] = [];
-    const result = source.pipe(operator(byAttempt([a1, m.cold('A|')], attempts), { timeout: 4, retry: { count: 3, delay: 4 } }));
-    m.expect(result).toBeObservable(expected, undefined, new AsyncTimeoutError('a', 0, 4));
-    m.expect(a1).toHaveSubscriptions(a1sub);
+    const s = marbleSheet(m, {
+      source:   '-a--------',
+      a1:       ' -#       ',
+      a1sub:    '-^!       ',
+      a2:       '      A|  ',
+      expected: '-----#    ',
+    });
+    s.expect(operator(s.byAttempt, { timeout: 4, retry: { count: 3, delay: 4 } }), undefined, new AsyncTimeoutError('a', 0, 4));
     m.flush();
-    expect(attempts).toEqual([1]);
+    expect(s.calls).toEqual(['a1']);
   }));
 
   it('no retry starts after the timeout: with onTimeout, the fallback is final', marbles((m) => {
-    const source = m.cold(' -a|       ');
-    const a1 = m.cold('      -#         ');
-    const a1sub = '         -^!         ';
-    const a2 = m.cold('       ------    ');
-    const a2sub = '         --^--!      ';
-    const expected = '      -----(t|) ';
-
-    const attempts: number[] = [];
-    const result = source.pipe(
-      operator(byAttempt([a1, a2, m.cold('A|')], attempts), { timeout: 4, retry: { count: 3 }, onTimeout: () => of('t') }),
-    );
-    m.expect(result).toBeObservable(expected);
-    m.expect(a1).toHaveSubscriptions(a1sub);
-    m.expect(a2).toHaveSubscriptions(a2sub);
+    const s = marbleSheet(m, {
+      source:   '-a|      ',
+      a1:       ' -#      ',
+      a1sub:    '-^!      ',
+      a2:       '  ------ ',
+      a2sub:    '--^--!   ',
+      a3:       '     A|  ',
+      expected: '-----(t|)',
+    });
+    s.expect(operator(s.byAttempt, { timeout: 4, retry: { count: 3 }, onTimeout: () => of('t') }));
     m.flush();
-    expect(attempts).toEqual([1, 2]);
+    expect(s.calls).toEqual(['a1', 'a2']);
   }));
 
   it('the timeout covers every attempt and every retry delay, from the first call', marbles((m) => {
-    const source = m.cold(' -a-------- ');
-    const a1 = m.cold('      --#         ');
-    const a1sub = '         -^-!         ';
-    const a2 = m.cold('         --#      ');
-    const a2sub = '         ----^-!      ';
-    const a3 = m.cold('            --#   ');
-    const a3sub = '         -------^!    ';
-    const expected = '      --------#  ';
-
-    const attempts: number[] = [];
-    const result = source.pipe(operator(byAttempt([a1, a2, a3, m.cold('--#')], attempts), { timeout: 7, retry: { count: 10, delay: 1 } }));
-    m.expect(result).toBeObservable(expected, undefined, new AsyncTimeoutError('a', 0, 7));
-    m.expect(a1).toHaveSubscriptions(a1sub);
-    m.expect(a2).toHaveSubscriptions(a2sub);
-    m.expect(a3).toHaveSubscriptions(a3sub);
+    const s = marbleSheet(m, {
+      source:   '-a--------  ',
+      a1:       ' --#        ',
+      a1sub:    '-^-!        ',
+      a2:       '    --#     ',
+      a2sub:    '----^-!     ',
+      a3:       '       --#  ',
+      a3sub:    '-------^!   ',
+      a4:       '         --#',
+      expected: '--------#   ',
+    });
+    s.expect(operator(s.byAttempt, { timeout: 7, retry: { count: 10, delay: 1 } }), undefined, new AsyncTimeoutError('a', 0, 7));
     m.flush();
-    expect(attempts).toEqual([1, 2, 3]);
+    expect(s.calls).toEqual(['a1', 'a2', 'a3']);
   }));
 });
 
@@ -369,19 +335,28 @@ describe.each(operators)('%s retry failures', (_name, operator) => {
   }));
 
   it('unsubscribing during a retry delay cancels the retry', marbles((m) => {
-    const source = m.cold(' -a----');
-    const unsub = '         ^--!  ';
-    const attempts: number[] = [];
-    m.expect(source.pipe(operator(byAttempt([m.cold('-#'), m.cold('A|')], attempts), { retry: { count: 1, delay: 3 } })), unsub).toBeObservable('---');
+    const s = marbleSheet(m, {
+      source:   '-a---- ',
+      a1:       ' -#    ',
+      a2:       '     A|',
+      unsub:    '^--!   ',
+      expected: '---    ',
+    });
+    s.expect(operator(s.byAttempt, { retry: { count: 1, delay: 3 } }));
     m.flush();
-    expect(attempts).toEqual([1]);
+    expect(s.calls).toEqual(['a1']);
   }));
 
   it('a source error during a retry delay cancels the retry', marbles((m) => {
-    const attempts: number[] = [];
-    m.expect(m.cold('-a-#').pipe(operator(byAttempt([m.cold('-#'), m.cold('A|')], attempts), { retry: { count: 1, delay: 3 } }))).toBeObservable('---#');
+    const s = marbleSheet(m, {
+      source:   '-a-#   ',
+      a1:       ' -#    ',
+      a2:       '     A|',
+      expected: '---#   ',
+    });
+    s.expect(operator(s.byAttempt, { retry: { count: 1, delay: 3 } }));
     m.flush();
-    expect(attempts).toEqual([1]);
+    expect(s.calls).toEqual(['a1']);
   }));
 });
 
