@@ -2,8 +2,8 @@ import { Observable, of } from 'rxjs';
 import { marbles } from 'rxjs-marbles/jest';
 import { AsyncWaitMonitor, orderedWait, unorderedWait } from '../lib';
 import { documentedFigure, runFigure } from './support/figures';
+import { marbleSheet } from './support/marbleSheet';
 
-type Inners = Record<string, Observable<string>>;
 const isW = (v: string): v is 'W' => v === 'W';
 const isWatermark = (v: string): v is 'W' | 'V' => v === 'W' || v === 'V';
 
@@ -52,64 +52,72 @@ describe('barriers (config.isBarrier, Flink watermarks)', () => {
 
   describe("Flink's watermark cases: records, watermark, records", () => {
     it('unordered: records before a watermark leave before it, in completion order', marbles((m) => {
-      const source = m.cold('  -abcW|       ');
-      const a = m.cold('        -----A|     ');
-      const b = m.cold('         -B|        ');
-      const c = m.cold('          --C|      ');
-      const expected = '       ----B-C(AW|)';
-      const inners: Inners = { a, b, c };
-      m.expect(source.pipe(unorderedWait((v: string) => inners[v], { isBarrier: isW }))).toBeObservable(expected);
-      m.expect(a).toHaveSubscriptions('-^-----!');
-      m.expect(b).toHaveSubscriptions('--^-!');
-      m.expect(c).toHaveSubscriptions('---^--!');
+      const s = marbleSheet(m, {
+        source:   '-abcW|      ',
+        a:        ' -----A|    ',
+        asub:     '-^-----!    ',
+        b:        '  -B|       ',
+        bsub:     '--^-!       ',
+        c:        '   --C|     ',
+        csub:     '---^--!     ',
+        expected: '----B-C(AW|)',
+      });
+      s.expect(unorderedWait(s.fn, { isBarrier: isW }));
     }));
 
     it('unordered: a record after a watermark never overtakes a record before it, nor the watermark', marbles((m) => {
-      const source = m.cold('  -aWbc|          ');
-      const a = m.cold('        -------A|      ');
-      const b = m.cold('          ---B|        ');
-      const c = m.cold('           -C|         ');
       // c and b complete at frames 6 and 7, before a (9): they wait, then leave in their own completion order.
-      const expected = '       ---------(AWCB|)';
-      const inners: Inners = { a, b, c };
-      m.expect(source.pipe(unorderedWait((v: string) => inners[v], { isBarrier: isW }))).toBeObservable(expected);
-      m.expect(b).toHaveSubscriptions('---^---!');
-      m.expect(c).toHaveSubscriptions('----^-!');
-      m.expect(a).toHaveSubscriptions('-^-------!');
+      const s = marbleSheet(m, {
+        source:   '-aWbc|          ',
+        a:        ' -------A|      ',
+        asub:     '-^-------!      ',
+        b:        '   ---B|        ',
+        bsub:     '---^---!        ',
+        c:        '    -C|         ',
+        csub:     '----^-!         ',
+        expected: '---------(AWCB|)',
+      });
+      s.expect(unorderedWait(s.fn, { isBarrier: isW }));
     }));
 
     it('unordered: records between two watermarks stay between them', marbles((m) => {
-      const source = m.cold('  -aWbVc|        ');
-      const a = m.cold('        ---A|         ');
-      const b = m.cold('          -----B|     ');
-      const c = m.cold('            -C|       ');
-      const expected = '       -----(AW)(BVC|)';
-      const inners: Inners = { a, b, c };
-      m.expect(source.pipe(unorderedWait((v: string) => inners[v], { isBarrier: isWatermark }))).toBeObservable(expected);
+      const s = marbleSheet(m, {
+        source:   '-aWbVc|        ',
+        a:        ' ---A|         ',
+        b:        '   -----B|     ',
+        c:        '     -C|       ',
+        expected: '-----(AW)(BVC|)',
+      });
+      s.expect(unorderedWait(s.fn, { isBarrier: isWatermark }));
     }));
 
     it('unordered: without records before it, a watermark leaves as it arrives', marbles((m) => {
-      const source = m.cold('  -W-a-V-|');
-      const a = m.cold('          (A|)   ');
-      const expected = '       -W-A-V-|';
-      m.expect(source.pipe(unorderedWait(() => a, { isBarrier: isWatermark }))).toBeObservable(expected);
+      const s = marbleSheet(m, {
+        source:   '-W-a-V-|',
+        a:        '   (A|) ',
+        expected: '-W-A-V-|',
+      });
+      s.expect(unorderedWait(s.fn, { isBarrier: isWatermark }));
     }));
 
     it('unordered: consecutive watermarks leave in source order, together once the records before them are out', marbles((m) => {
-      const source = m.cold('  -aWV-|  ');
-      const a = m.cold('        ---A|  ');
-      const expected = '       -----(AWV|)';
-      m.expect(source.pipe(unorderedWait(() => a, { isBarrier: isWatermark }))).toBeObservable(expected);
+      const s = marbleSheet(m, {
+        source:   '-aWV-|     ',
+        a:        ' ---A|     ',
+        expected: '-----(AWV|)',
+      });
+      s.expect(unorderedWait(s.fn, { isBarrier: isWatermark }));
     }));
 
     it('ordered: a watermark keeps its place; records on either side stay in source order', marbles((m) => {
-      const source = m.cold('  -abWc|          ');
-      const a = m.cold('        ----A|         ');
-      const b = m.cold('         -B|           ');
-      const c = m.cold('           -C|         ');
-      const expected = '       ------(ABWC|)';
-      const inners: Inners = { a, b, c };
-      m.expect(source.pipe(orderedWait((v: string) => inners[v], { isBarrier: isW }))).toBeObservable(expected);
+      const s = marbleSheet(m, {
+        source:   '-abWc|       ',
+        a:        ' ----A|      ',
+        b:        '  -B|        ',
+        c:        '    -C|      ',
+        expected: '------(ABWC|)',
+      });
+      s.expect(orderedWait(s.fn, { isBarrier: isW }));
     }));
 
     it('ordered: a watermark at the head leaves at once', marbles((m) => {
@@ -135,49 +143,50 @@ describe('barriers (config.isBarrier, Flink watermarks)', () => {
     }));
 
     it('a barrier that arrives while capacity is full waits in the input buffer like any value', marbles((m) => {
-      const source = m.cold('  -abW---|      ');
-      const a = m.cold('        ---A|        ');
-      const b = m.cold('             -B|    ');
-      const expected = '       -----A-(BW|)';
-      const inners: Inners = { a, b };
-      m.expect(source.pipe(unorderedWait((v: string) => inners[v], { isBarrier: isW, capacity: 1 }))).toBeObservable(expected);
-      m.expect(b).toHaveSubscriptions('-----^-!');
+      const s = marbleSheet(m, {
+        source:   '-abW---|    ',
+        a:        ' ---A|      ',
+        b:        '     -B|    ',
+        bsub:     '-----^-!    ',
+        expected: '-----A-(BW|)',
+      });
+      s.expect(unorderedWait(s.fn, { isBarrier: isW, capacity: 1 }));
     }));
 
     it('with key: results of different keys do not cross a barrier either', marbles((m) => {
       // a and b have key 1, x key 2; x completes first but is after the barrier.
-      const source = m.cold('  -aWxb--|     ');
-      const a = m.cold('        ----A|       ');
-      const x = m.cold('           -X|       ');
-      const b = m.cold('            ------B| ');
-      const expected = '       ------(AWX)(B|)';
-      const inners: Inners = { a, b, x };
+      const s = marbleSheet(m, {
+        source:   '-aWxb--|       ',
+        a:        ' ----A|        ',
+        x:        '   -X|         ',
+        b:        '    ------B|   ',
+        expected: '------(AWX)(B|)',
+      });
       const key = (v: string) => (v === 'x' ? 2 : 1);
-      m.expect(source.pipe(orderedWait((v: string) => inners[v], { isBarrier: isW, key }))).toBeObservable(expected);
+      s.expect(orderedWait(s.fn, { isBarrier: isW, key }));
     }));
 
     it('with key: between barriers, a slow key still does not hold up another', marbles((m) => {
-      const source = m.cold('  -axW-|      ');
-      const a = m.cold('        ----A|      ');
-      const x = m.cold('         -X|        ');
-      const expected = '       ----X-(AW|)';
-      const inners: Inners = { a, x };
+      const s = marbleSheet(m, {
+        source:   '-axW-|     ',
+        a:        ' ----A|    ',
+        x:        '  -X|      ',
+        expected: '----X-(AW|)',
+      });
       const key = (v: string) => v;
-      m.expect(source.pipe(unorderedWait((v: string) => inners[v], { isBarrier: isW, key }))).toBeObservable(expected);
+      s.expect(unorderedWait(s.fn, { isBarrier: isW, key }));
     }));
 
     it('timeouts and fallbacks: a fallback result stays on its side of the barrier', marbles((m) => {
-      const source = m.cold('  -aWb--|     ');
-      const a = m.cold('        ------A|   ');
-      const b = m.cold('          -B|      ');
-      const expected = '       ------(TWB|)';
-      const inners: Inners = { a, b };
-      const result = source.pipe(
-        unorderedWait((v: string) => inners[v], { isBarrier: isW, timeout: 5, onTimeout: () => of('T') }),
-      );
-      m.expect(result).toBeObservable(expected);
-      m.expect(a).toHaveSubscriptions('-^----!');
-      m.expect(b).toHaveSubscriptions('---^-!');
+      const s = marbleSheet(m, {
+        source:   '-aWb--|     ',
+        a:        ' ------A|   ',
+        asub:     '-^----!     ',
+        b:        '   -B|      ',
+        bsub:     '---^-!      ',
+        expected: '------(TWB|)',
+      });
+      s.expect(unorderedWait(s.fn, { isBarrier: isW, timeout: 5, onTimeout: () => of('T') }));
     }));
 
     it('the source completing with barriers pending completes the output after them', marbles((m) => {
@@ -225,21 +234,19 @@ describe('barriers (config.isBarrier, Flink watermarks)', () => {
     });
 
     it('isBarrier throwing errors the output with its error and tears everything down', marbles((m) => {
-      const source = m.cold('  -ab-c|');
-      const a = m.cold('        -----A|');
-      const expected = '       --#';
+      const s = marbleSheet(m, {
+        source:   '-ab-c|  ',
+        srcsub:   '^-!     ',
+        a:        ' -----A|',
+        asub:     '-^!     ',
+        expected: '--#     ',
+      });
       const error = new Error('bad value');
-      const result = source.pipe(
-        orderedWait(() => a, {
-          isBarrier: (v: string): v is 'W' => {
-            if (v === 'b') throw error;
-            return v === 'W';
-          },
-        }),
-      );
-      m.expect(result).toBeObservable(expected, undefined, error);
-      m.expect(a).toHaveSubscriptions('-^!');
-      m.expect(source).toHaveSubscriptions('^-!');
+      const isBarrier = (v: string): v is 'W' => {
+        if (v === 'b') throw error;
+        return v === 'W';
+      };
+      s.expect(orderedWait(s.fn, { isBarrier }), undefined, error);
     }));
   });
 });
