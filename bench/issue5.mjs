@@ -61,7 +61,9 @@ function perKeyCheck(keys) {
  */
 function configPeer(name, { keys, monitor = false, form = 'rx', label }) {
   const operator = name === 'orderedWait' ? orderedWait : unorderedWait;
-  const options = [`capacity: C`, keys ? `key: x => x % ${keys}` : '', monitor ? 'monitor' : ''].filter(Boolean).join(', ');
+  const options = [`capacity: C`, keys ? `key: x => x % ${keys}` : '', monitor ? 'monitor' : '']
+    .filter(Boolean)
+    .join(', ');
   return {
     id: `${name}${form === 'array' ? '[]' : ''}${keys ? `/key${keys}` : ''}${monitor ? '/monitor' : ''}`,
     label,
@@ -94,7 +96,14 @@ export async function scenarioKeyed({ quick, log }) {
   ];
   const input = indexes(n);
   // Each case gets its own work object, so that its in-flight / held statistics are its own.
-  const cases = peers.map((peer) => ({ key: peer.id, label: peer.label, peer, work: latencyWork(latencies), input, capacity: CAPACITY_G }));
+  const cases = peers.map((peer) => ({
+    key: peer.id,
+    label: peer.label,
+    peer,
+    work: latencyWork(latencies),
+    input,
+    capacity: CAPACITY_G,
+  }));
   const samples = await measureInterleaved(cases, { rounds, log });
   const plain = summarize(samples.get('orderedWait')).median;
   const rows = cases.map(({ key, peer, work }) => {

@@ -77,7 +77,11 @@ async function heldEntries(kind, capacity, { alone = false } = {}) {
     finished = Promise.resolve();
   } else if (kind === 'awaiting') {
     // What any code that awaits the Promises pays: one then() with two closures per Promise.
-    for (let i = 0; i < capacity; i++) fn(i).then((v) => sink.next(v), (e) => (failed = e));
+    for (let i = 0; i < capacity; i++)
+      fn(i).then(
+        (v) => sink.next(v),
+        (e) => (failed = e),
+      );
     finished = Promise.resolve();
   } else if (kind === 'pMap') {
     finished = pMap(input, fn, { concurrency: capacity }).then((out) => out.forEach((v) => sink.next(v)));
@@ -93,7 +97,9 @@ async function heldEntries(kind, capacity, { alone = false } = {}) {
   const full = (await heapAfterGc()) - before;
   const expected = waiting ? 1 : capacity;
   if (resolvers.length !== expected) {
-    throw new CheckError(`E ${kind}: ${resolvers.length} calls in flight at capacity ${capacity}, expected ${expected}`);
+    throw new CheckError(
+      `E ${kind}: ${resolvers.length} calls in flight at capacity ${capacity}, expected ${expected}`,
+    );
   }
   // Calls started in source order, so the k-th resolver belongs to value k.
   resolvers.forEach((resolve, i) => resolve(i));

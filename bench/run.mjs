@@ -17,7 +17,15 @@ import { benchmarksDoc, scenarioMarkdown, targetsMarkdown } from './report.mjs';
 import { scenarioA, scenarioB, scenarioC, scenarioD, scenarioF, sizes } from './scenarios.mjs';
 import { evaluateTargets } from './targets.mjs';
 
-const SCENARIOS = { A: scenarioA, B: scenarioB, C: scenarioC, D: scenarioD, E: scenarioE, F: scenarioF, ...ISSUE5_SCENARIOS };
+const SCENARIOS = {
+  A: scenarioA,
+  B: scenarioB,
+  C: scenarioC,
+  D: scenarioD,
+  E: scenarioE,
+  F: scenarioF,
+  ...ISSUE5_SCENARIOS,
+};
 
 function parseArgs(argv) {
   const args = { quick: false, only: Object.keys(SCENARIOS), docs: null, report: null };

@@ -81,7 +81,12 @@ export function evaluateTargets(results) {
   }
   if (byId.H) {
     for (const row of byId.H.figures.rows) {
-      add(`H: ${row.peer} (${row.setting.replace(/`/g, '')}) with monitor ÷ without (median of rounds)`, row.paired, '≤ 1.05', row.paired <= 1.05);
+      add(
+        `H: ${row.peer} (${row.setting.replace(/`/g, '')}) with monitor ÷ without (median of rounds)`,
+        row.paired,
+        '≤ 1.05',
+        row.paired <= 1.05,
+      );
     }
   }
   return rows;

@@ -107,7 +107,8 @@ function figuresLine(f) {
  */
 function showLive(name, monitor, started) {
   const tty = process.stdout.isTTY === true;
-  const line = (f) => `${name.padEnd(13)} ${((performance.now() - started) / 1000).toFixed(1).padStart(4)} s  ${figuresLine(f)}`;
+  const line = (f) =>
+    `${name.padEnd(13)} ${((performance.now() - started) / 1000).toFixed(1).padStart(4)} s  ${figuresLine(f)}`;
   const print = (text, final) => {
     if (tty) process.stdout.write(`\r\x1b[2K${text}${final ? '\n' : ''}`);
     else console.log(text);
@@ -173,15 +174,29 @@ const handRolled = (flatten) => (name, started) => (source) =>
     stamp(started),
   );
 
-console.log(`rxjs-async-io demo: ${IDS.length} ids, timeout ${TIMEOUT} ms, capacity ${CAPACITY}, seed ${SEED}, server ${base}`);
+console.log(
+  `rxjs-async-io demo: ${IDS.length} ids, timeout ${TIMEOUT} ms, capacity ${CAPACITY}, seed ${SEED}, server ${base}`,
+);
 console.log('');
 console.log('Live figures of each run (AsyncWaitMonitor.sample; latency in ms):');
 const runs = [];
 runs.push(await run('orderedWait', asyncIo(orderedWait), { aborts: true, monitor: new AsyncWaitMonitor() }));
 runs.push(await run('unorderedWait', asyncIo(unorderedWait), { aborts: true, monitor: new AsyncWaitMonitor() }));
 console.log('');
-runs.push(await run('concatMap', handRolled((project) => concatMap(project)), { aborts: false }));
-runs.push(await run('mergeMap', handRolled((project) => mergeMap(project, CAPACITY)), { aborts: false }));
+runs.push(
+  await run(
+    'concatMap',
+    handRolled((project) => concatMap(project)),
+    { aborts: false },
+  ),
+);
+runs.push(
+  await run(
+    'mergeMap',
+    handRolled((project) => mergeMap(project, CAPACITY)),
+    { aborts: false },
+  ),
+);
 
 // --- the report ---------------------------------------------------------------------------------
 
@@ -204,7 +219,9 @@ for (const id of IDS) {
     entry === undefined
       ? padEnd('  (missing)', 19)
       : `${pad(entry.i, 3)} ${pad(entry.result.at, 5)}  ${padEnd(entry.result.timedOut ? 'timeout' : 'ok', 8)}`;
-  console.log(`${pad(id, 3)}  ${padEnd(planText, 12)} | ${cell(orderedAt.get(id))} | ${cell(unorderedAt.get(id)).trimEnd()}`);
+  console.log(
+    `${pad(id, 3)}  ${padEnd(planText, 12)} | ${cell(orderedAt.get(id))} | ${cell(unorderedAt.get(id)).trimEnd()}`,
+  );
 }
 console.log('');
 console.log(`orderedWait   output order: ${ordered.arrivals.map((r) => r.id).join(' ')}`);
@@ -239,11 +256,15 @@ for (const r of [ordered, unordered]) {
     if (f[name] !== value) problems.push(`${r.name}: monitor ${name} is ${f[name]}, expected ${value}`);
   }
   if (f.timedOut !== timedOut || f.fallbacks !== timedOut) {
-    problems.push(`${r.name}: monitor counted ${f.timedOut} timeouts and ${f.fallbacks} fallbacks; ${timedOut} elements timed out`);
+    problems.push(
+      `${r.name}: monitor counted ${f.timedOut} timeouts and ${f.fallbacks} fallbacks; ${timedOut} elements timed out`,
+    );
   }
   // Every call ends once (answered or timed out); a timed-out call is measured up to its timeout.
   if (f.latency.count !== IDS.length || (timedOut > 0 && !(f.latency.max >= TIMEOUT * 0.9))) {
-    problems.push(`${r.name}: monitor latency ${JSON.stringify(f.latency)} (expected ${IDS.length} calls, max about ${TIMEOUT} ms)`);
+    problems.push(
+      `${r.name}: monitor latency ${JSON.stringify(f.latency)} (expected ${IDS.length} calls, max about ${TIMEOUT} ms)`,
+    );
   }
 }
 

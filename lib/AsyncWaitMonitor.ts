@@ -93,7 +93,8 @@ export class AsyncWaitMonitor<T = unknown> {
    * @throws {TypeError | RangeError} If `period` is not a number > 0.
    */
   sample(period: number, scheduler: SchedulerLike = asyncScheduler): Observable<AsyncWaitFigures> {
-    if (typeof period !== 'number') throw argumentError(TypeError, 'AsyncWaitMonitor.sample', 'period', 'a number', period);
+    if (typeof period !== 'number')
+      throw argumentError(TypeError, 'AsyncWaitMonitor.sample', 'period', 'a number', period);
     if (!(period > 0) || period === Infinity) {
       throw argumentError(RangeError, 'AsyncWaitMonitor.sample', 'period', 'a finite number > 0', period);
     }

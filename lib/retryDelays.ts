@@ -73,7 +73,13 @@ export function exponentialDelay(config: ExponentialDelayConfig): (retry: number
   }
   for (const key of Object.keys(config)) {
     if (key !== 'initial' && key !== 'multiplier' && key !== 'max') {
-      throw argumentError(TypeError, 'exponentialDelay', `config.${key}`, 'absent (known options: initial, multiplier, max)', key);
+      throw argumentError(
+        TypeError,
+        'exponentialDelay',
+        `config.${key}`,
+        'absent (known options: initial, multiplier, max)',
+        key,
+      );
     }
   }
   const { initial, multiplier = 2, max = Infinity } = config;

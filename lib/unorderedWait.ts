@@ -50,7 +50,11 @@ import type { AsyncFunction, AsyncWaitBarrierConfig, AsyncWaitConfig } from './t
  * @return A function that returns an Observable of the results, in completion order.
  * @throws `TypeError` or `RangeError` at creation, for any argument out of range, naming it and the value.
  */
-export function unorderedWait<T, R>(fn: AsyncFunction<T, R>, timeout?: number, capacity?: number): OperatorFunction<T, R>;
+export function unorderedWait<T, R>(
+  fn: AsyncFunction<T, R>,
+  timeout?: number,
+  capacity?: number,
+): OperatorFunction<T, R>;
 /**
  * The config form with barriers (Flink's watermarks): values that `config.isBarrier` picks are
  * not passed to `fn` but emitted themselves, in their position. No result crosses a barrier.

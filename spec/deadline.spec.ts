@@ -26,9 +26,7 @@ describe.each([
       const late = cold('---(x|)');
       let calls = 0;
       const fn = () => (calls++ === 0 ? failing : late);
-      expectObservable(cold('a|').pipe(operator(fn, { timeout: 5, retry: { count: 1, delay: 1 } }))).toBe(
-        '-----(x|)',
-      );
+      expectObservable(cold('a|').pipe(operator(fn, { timeout: 5, retry: { count: 1, delay: 1 } }))).toBe('-----(x|)');
     });
   });
 

@@ -58,17 +58,22 @@ afterAll(async () => {
 
 type Item = { id: number; timedOut?: boolean };
 
-const lookup = (path: (id: number) => string) => (id: number, _index: number, { signal }: { signal: AbortSignal }) =>
-  fetch(`${base}${path(id)}`, { signal }).then((response) => response.json() as Promise<Item>);
+const lookup =
+  (path: (id: number) => string) =>
+  (id: number, _index: number, { signal }: { signal: AbortSignal }) =>
+    fetch(`${base}${path(id)}`, { signal }).then((response) => response.json() as Promise<Item>);
 
 describe('fetch with the AbortSignal against a local HTTP server', () => {
   it('orderedWait: a hanging request times out, its fallback takes its place, and the server sees it closed', async () => {
     const hang = watch('ordered-2');
     const result = from([1, 2, 3]).pipe(
-      orderedWait(lookup((id) => (id === 2 ? '/hang/ordered-2' : `/item/${id}`)), {
-        timeout: 500,
-        onTimeout: (id) => of({ id, timedOut: true }),
-      }),
+      orderedWait(
+        lookup((id) => (id === 2 ? '/hang/ordered-2' : `/item/${id}`)),
+        {
+          timeout: 500,
+          onTimeout: (id) => of({ id, timedOut: true }),
+        },
+      ),
     );
     expect(await lastValueFrom(result.pipe(toArray()))).toEqual([{ id: 1 }, { id: 2, timedOut: true }, { id: 3 }]);
     // false: the connection closed without a response, because the client aborted the request.
@@ -79,9 +84,16 @@ describe('fetch with the AbortSignal against a local HTTP server', () => {
     const first = watch('unordered-1');
     const second = watch('unordered-2');
     const paths: Record<number, string> = { 1: '/hang/unordered-1', 2: '/item/2', 3: '/hang/unordered-2' };
-    const result = from([1, 2, 3]).pipe(unorderedWait(lookup((id) => paths[id]), 300));
+    const result = from([1, 2, 3]).pipe(
+      unorderedWait(
+        lookup((id) => paths[id]),
+        300,
+      ),
+    );
     const values: Item[] = [];
-    const failure = await new Promise<unknown>((resolve) => result.subscribe({ next: (v) => values.push(v), error: resolve }));
+    const failure = await new Promise<unknown>((resolve) =>
+      result.subscribe({ next: (v) => values.push(v), error: resolve }),
+    );
     expect(values).toEqual([{ id: 2 }]);
     expect(failure).toBeInstanceOf(AsyncTimeoutError);
     expect(failure).toMatchObject({ value: 1, index: 0 });

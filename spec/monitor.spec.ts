@@ -1,4 +1,16 @@
-import { EMPTY, NEVER, Observable, Subject, VirtualTimeScheduler, concatMap, map, of, take, throwError, timer } from 'rxjs';
+import {
+  EMPTY,
+  NEVER,
+  Observable,
+  Subject,
+  VirtualTimeScheduler,
+  concatMap,
+  map,
+  of,
+  take,
+  throwError,
+  timer,
+} from 'rxjs';
 import { marbles } from 'rxjs-marbles/jest';
 import { AsyncWaitMonitor, orderedWait, unorderedWait, type AsyncWaitFigures } from '../lib';
 import { documentedFigure, documentedTable, runFigure } from './support/figures';
@@ -28,7 +40,11 @@ result:  ----A-T(C|)`,
  * Schedules a read of the monitor at the end of each frame: half a frame later, so that it comes
  * after every event of the frame, whenever that event was scheduled.
  */
-function readAtEndOf(scheduler: { schedule: VirtualTimeScheduler['schedule'] }, frames: number[], read: () => AsyncWaitFigures) {
+function readAtEndOf(
+  scheduler: { schedule: VirtualTimeScheduler['schedule'] },
+  frames: number[],
+  read: () => AsyncWaitFigures,
+) {
   const reads = new Map<number, AsyncWaitFigures>();
   for (const frame of frames) scheduler.schedule(() => void reads.set(frame, read()), frame + 0.5);
   return reads;

@@ -55,11 +55,35 @@ const cases: Case[] = [
   ['retry.count as a string', [{ retry: { count: '2' } }], TypeError, 'config.retry.count', '`"2"` (string)'],
   ['negative retry.delay', [{ retry: { count: 1, delay: -1 } }], RangeError, 'config.retry.delay', '`-1` (number)'],
   ['retry.delay NaN', [{ retry: { count: 1, delay: NaN } }], RangeError, 'config.retry.delay', '`NaN` (number)'],
-  ['retry.delay Infinity', [{ retry: { count: 1, delay: Infinity } }], RangeError, 'config.retry.delay', '`Infinity` (number)'],
+  [
+    'retry.delay Infinity',
+    [{ retry: { count: 1, delay: Infinity } }],
+    RangeError,
+    'config.retry.delay',
+    '`Infinity` (number)',
+  ],
   ['retry.delay as a string', [{ retry: { count: 1, delay: '5' } }], TypeError, 'config.retry.delay', '`"5"` (string)'],
-  ['retry.ifError not a function', [{ retry: { count: 1, ifError: true } }], TypeError, 'config.retry.ifError', '`true` (boolean)'],
-  ['retry.ifResult not a function', [{ retry: { count: 1, ifResult: [] } }], TypeError, 'config.retry.ifResult', '`[]` (array)'],
-  ['an unknown retry key', [{ retry: { count: 1, delays: 2 } }], TypeError, 'config.retry.delays', '`"delays"` (string)'],
+  [
+    'retry.ifError not a function',
+    [{ retry: { count: 1, ifError: true } }],
+    TypeError,
+    'config.retry.ifError',
+    '`true` (boolean)',
+  ],
+  [
+    'retry.ifResult not a function',
+    [{ retry: { count: 1, ifResult: [] } }],
+    TypeError,
+    'config.retry.ifResult',
+    '`[]` (array)',
+  ],
+  [
+    'an unknown retry key',
+    [{ retry: { count: 1, delays: 2 } }],
+    TypeError,
+    'config.retry.delays',
+    '`"delays"` (string)',
+  ],
 ];
 
 describe.each([
@@ -86,7 +110,9 @@ describe.each([
 
   it('shows what was expected, in one sentence', () => {
     expect(() => operator(fn, { capacity: 1.5 })).toThrow(
-      new RangeError(`${name}: expected \`config.capacity\` to be an integer from 1 and up or \`Infinity\`, got \`1.5\` (number)`),
+      new RangeError(
+        `${name}: expected \`config.capacity\` to be an integer from 1 and up or \`Infinity\`, got \`1.5\` (number)`,
+      ),
     );
   });
 
@@ -116,7 +142,10 @@ describe.each([
       ],
     ],
     ['retry count Infinity with a delay function', [{ retry: { count: Infinity, delay: (n: number) => n } }]],
-    ['explicitly undefined options', [{ timeout: undefined, capacity: undefined, onTimeout: undefined, retry: undefined }]],
+    [
+      'explicitly undefined options',
+      [{ timeout: undefined, capacity: undefined, onTimeout: undefined, retry: undefined }],
+    ],
   ])('accepts %s', (_what, args) => {
     expect(() => (operator as (...a: unknown[]) => unknown)(fn, ...args)).not.toThrow();
   });

@@ -26,7 +26,8 @@ const operators = [
   ['unorderedWait', unorderedWait],
 ] as const;
 
-const pendingOf = (...pairs: [number, string][]): PendingInput<string>[] => pairs.map(([index, value]) => ({ index, value }));
+const pendingOf = (...pairs: [number, string][]): PendingInput<string>[] =>
+  pairs.map(([index, value]) => ({ index, value }));
 
 // The figure of docs/semantics.md, section 12 (pending inputs); run below and compared with the page.
 const figures = {

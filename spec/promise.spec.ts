@@ -68,7 +68,9 @@ describe('Promise inners', () => {
 
   it('a rejection errors the output with its reason', async () => {
     const error = new Error('rejected');
-    const result = from(['a', 'b']).pipe(orderedWait((v: string) => (v === 'b' ? Promise.reject(error) : sleep(5).then(() => v))));
+    const result = from(['a', 'b']).pipe(
+      orderedWait((v: string) => (v === 'b' ? Promise.reject(error) : sleep(5).then(() => v))),
+    );
     await expect(all(result)).rejects.toBe(error);
   });
 
@@ -106,7 +108,9 @@ describe('Promise inners with a timeout on the real asyncScheduler', () => {
       unorderedWait((v: string) => (v === 'a' ? new Promise<string>(() => undefined) : Promise.resolve(v)), 30),
     );
     const values: string[] = [];
-    const failure = await new Promise<unknown>((resolve) => result.subscribe({ next: (v) => values.push(v), error: resolve }));
+    const failure = await new Promise<unknown>((resolve) =>
+      result.subscribe({ next: (v) => values.push(v), error: resolve }),
+    );
     expect(values).toEqual(['b']);
     expect(failure).toBeInstanceOf(AsyncTimeoutError);
     expect(failure).toMatchObject({ value: 'a', index: 0, timeout: 30 });

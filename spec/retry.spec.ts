@@ -396,7 +396,7 @@ describe('retry delays are per element', () => {
 });
 
 describe('retry delays on the scheduler given as option', () => {
-  it('waits for the retry delay in that scheduler\'s time', () => {
+  it("waits for the retry delay in that scheduler's time", () => {
     const scheduler = new VirtualTimeScheduler();
     const calledAt: number[] = [];
     const values: string[] = [];

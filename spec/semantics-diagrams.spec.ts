@@ -27,10 +27,11 @@ interface Block {
 function readBlocks(markdown: string): Block[] {
   const blocks: Block[] = [];
   const pattern = /<!-- (diagram|throws): ([\w-]+) -->\n( *)```text\n([\s\S]*?)\n *```/g;
-  for (let match; (match = pattern.exec(markdown)) !== null; ) {
+  for (let match; (match = pattern.exec(markdown)) !== null;) {
     const [, kind, id, indent, body] = match;
     const lines = body.split('\n').map((line) => {
-      if (line.trim() !== '' && !line.startsWith(indent)) throw new Error(`${id}: line not indented like its fence: ${line}`);
+      if (line.trim() !== '' && !line.startsWith(indent))
+        throw new Error(`${id}: line not indented like its fence: ${line}`);
       return line.slice(indent.length);
     });
     blocks.push({ id, kind: kind as Block['kind'], lines });
@@ -49,7 +50,10 @@ function parseDiagram(block: Block): { call: string; lines: Line[] } {
   });
   const source = parsed.find((line) => line.label === 'source');
   if (source === undefined) throw new Error(`${block.id}: no source line`);
-  return { call, lines: parsed.map(({ label, marble, column }) => ({ label, marble, offset: column - source.column })) };
+  return {
+    call,
+    lines: parsed.map(({ label, marble, column }) => ({ label, marble, offset: column - source.column })),
+  };
 }
 
 /** The frame of an inner's own completion or error, relative to its start; Infinity if none. Call inside run(). */
@@ -201,7 +205,8 @@ function runDiagram(id: string, call: string, lines: Line[]): void {
     if (byLabel.has(line.label)) throw new Error(`${id}: two lines labelled ${line.label}`);
     byLabel.set(line.label, line);
     if (/^(fn|onTimeout|onError)\(/.test(line.label)) innerLines.push(line);
-    else if (!['source', 'result', 'unsub', 'aborts'].includes(line.label)) throw new Error(`${id}: unknown label ${line.label}`);
+    else if (!['source', 'result', 'unsub', 'aborts'].includes(line.label))
+      throw new Error(`${id}: unknown label ${line.label}`);
     // Lines that are not inners start at frame 0, so their columns line up with the source.
     else expect({ label: line.label, offset: line.offset }).toEqual({ label: line.label, offset: 0 });
   }
@@ -268,7 +273,9 @@ function runDiagram(id: string, call: string, lines: Line[]): void {
   });
 
   // Every fn/onTimeout/onError line was called once, at the frame where the line starts.
-  expect(calls).toEqual(innerLines.map((line) => ({ label: line.label, frame: line.offset })).sort(byFrameThenOrder(calls)));
+  expect(calls).toEqual(
+    innerLines.map((line) => ({ label: line.label, frame: line.offset })).sort(byFrameThenOrder(calls)),
+  );
   for (const line of innerLines) {
     const inner = inners.get(line.label)!;
     if (inner.kind !== 'cold') continue;

@@ -596,7 +596,7 @@ export class AsyncWaitCore<T, R> extends Subscriber<T> implements InnerSink<T, R
     if (this.options.monitor !== null) this.pendingAtEnd = this.pending();
     this.timer?.unsubscribe();
     this.timer = null;
-    for (let entry = this.inFlight.takeAll(); entry !== null; ) {
+    for (let entry = this.inFlight.takeAll(); entry !== null;) {
       const next = entry.next;
       entry.prev = entry.next = null;
       entry.state = EntryState.Cancelled;
@@ -604,7 +604,7 @@ export class AsyncWaitCore<T, R> extends Subscriber<T> implements InnerSink<T, R
       entry.abort();
       entry = next;
     }
-    for (let entry = this.fallbacks.takeAll(); entry !== null; ) {
+    for (let entry = this.fallbacks.takeAll(); entry !== null;) {
       const next = entry.next;
       entry.prev = entry.next = null;
       entry.state = EntryState.Cancelled;

@@ -35,6 +35,7 @@ export function isIntegerOrInfinity(value: number): boolean {
 /** Checks a retry delay: a finite number >= 0. Returns the error instead of throwing it, for callers that route it. */
 export function delayError(delay: unknown, where: string, argument: string): Error | null {
   if (typeof delay !== 'number') return argumentError(TypeError, where, argument, 'a number of milliseconds', delay);
-  if (!(delay >= 0) || delay === Infinity) return argumentError(RangeError, where, argument, 'a finite number >= 0', delay);
+  if (!(delay >= 0) || delay === Infinity)
+    return argumentError(RangeError, where, argument, 'a finite number >= 0', delay);
   return null;
 }

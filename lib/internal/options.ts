@@ -30,7 +30,17 @@ export interface RetryOptions<T, R> {
 /** Flink's default queue capacity. */
 export const DEFAULT_CAPACITY = 100;
 
-const CONFIG_KEYS = ['timeout', 'capacity', 'onTimeout', 'onError', 'retry', 'scheduler', 'key', 'isBarrier', 'monitor'];
+const CONFIG_KEYS = [
+  'timeout',
+  'capacity',
+  'onTimeout',
+  'onError',
+  'retry',
+  'scheduler',
+  'key',
+  'isBarrier',
+  'monitor',
+];
 const RETRY_KEYS = ['count', 'delay', 'ifError', 'ifResult'];
 
 /**

@@ -123,12 +123,14 @@ describe.each(['unordered', 'keyed'] as const)('BarrierQueue over a %s queue', (
   it('no release crosses a barrier, and nothing is lost, over many segments (random runs)', () => {
     fc.assert(
       fc.property(
-        fc
-          .array(fc.constantFrom('e', 'e', 'e', 'W'), { minLength: 1, maxLength: 150 })
-          .chain((layout) => {
-            const entries = layout.flatMap((c, i) => (c === 'e' ? [i] : []));
-            return fc.tuple(fc.constant(layout.join('')), fc.shuffledSubarray(entries, { minLength: entries.length }), fc.integer({ min: 1, max: 3 }));
-          }),
+        fc.array(fc.constantFrom('e', 'e', 'e', 'W'), { minLength: 1, maxLength: 150 }).chain((layout) => {
+          const entries = layout.flatMap((c, i) => (c === 'e' ? [i] : []));
+          return fc.tuple(
+            fc.constant(layout.join('')),
+            fc.shuffledSubarray(entries, { minLength: entries.length }),
+            fc.integer({ min: 1, max: 3 }),
+          );
+        }),
         ([layout, completionOrder, keys]) => {
           const queue = new BarrierQueue(inner[kind]);
           const nodes = admit(queue, layout, (i) => i % keys);
@@ -144,7 +146,11 @@ describe.each(['unordered', 'keyed'] as const)('BarrierQueue over a %s queue', (
             for (const other of nodes) {
               if (other === barrier) continue;
               const before = other.index < barrier.index;
-              expect({ other: other.index, barrier: barrier.index, before: position.get(other.index)! < position.get(barrier.index)! }).toEqual({
+              expect({
+                other: other.index,
+                barrier: barrier.index,
+                before: position.get(other.index)! < position.get(barrier.index)!,
+              }).toEqual({
                 other: other.index,
                 barrier: barrier.index,
                 before,

@@ -79,7 +79,14 @@ describe('KeyedQueue', () => {
   it('compares keys as Map keys do (SameValueZero): NaN is one key, 0 and -0 are one key, objects by identity', () => {
     const queue = new KeyedQueue<Node>();
     const first = {};
-    const nodes = [new Node(0, NaN), new Node(1, NaN), new Node(2, 0), new Node(3, -0), new Node(4, first), new Node(5, {})];
+    const nodes = [
+      new Node(0, NaN),
+      new Node(1, NaN),
+      new Node(2, 0),
+      new Node(3, -0),
+      new Node(4, first),
+      new Node(5, {}),
+    ];
     nodes.forEach((n) => queue.push(n));
     expect(laneCount(queue)).toBe(4);
     [1, 3, 5].forEach((i) => queue.complete(nodes[i]));
@@ -140,7 +147,13 @@ describe('KeyedQueue', () => {
     fc.assert(
       fc.property(
         fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 1, maxLength: 40 }).chain((keys) =>
-          fc.tuple(fc.constant(keys), fc.shuffledSubarray(keys.map((_, i) => i), { minLength: keys.length })),
+          fc.tuple(
+            fc.constant(keys),
+            fc.shuffledSubarray(
+              keys.map((_, i) => i),
+              { minLength: keys.length },
+            ),
+          ),
         ),
         ([keys, completionOrder]) => {
           const queue = new KeyedQueue<Node>();

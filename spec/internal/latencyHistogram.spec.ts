@@ -42,7 +42,12 @@ describe('LatencyHistogram', () => {
     const batched = histogramOf([4, 8]);
     batched.recordZeros(3);
     const single = histogramOf([4, 8, 0, 0, 0]);
-    expect([batched.count, batched.sum, batched.max, batched.mean]).toEqual([single.count, single.sum, single.max, single.mean]);
+    expect([batched.count, batched.sum, batched.max, batched.mean]).toEqual([
+      single.count,
+      single.sum,
+      single.max,
+      single.mean,
+    ]);
     expect([0.5, 0.7, 0.99].map((q) => batched.quantile(q))).toEqual([0.5, 0.7, 0.99].map((q) => single.quantile(q)));
     expect(batched.quantile(0.5)).toBe(0);
   });

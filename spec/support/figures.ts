@@ -117,7 +117,11 @@ export function runFigure<T = undefined>(
   expect(calls).toEqual(
     inners
       .map((line) => ({ value: line.label.slice(3, 4), frame: line.offset }))
-      .sort((a, b) => a.frame - b.frame || calls.findIndex((c) => c.value === a.value) - calls.findIndex((c) => c.value === b.value)),
+      .sort(
+        (a, b) =>
+          a.frame - b.frame ||
+          calls.findIndex((c) => c.value === a.value) - calls.findIndex((c) => c.value === b.value),
+      ),
   );
   for (const line of inners) {
     expect({ inner: line.label, subscriptions: colds.get(line.label)!.subscriptions.map((s) => ({ ...s })) }).toEqual({
@@ -149,7 +153,12 @@ export function documentedTable(id: string): Record<string, string>[] {
   if (start === -1) throw new Error(`no table after figure ${id}`);
   const rows: string[][] = [];
   for (let i = start; i < lines.length && lines[i].startsWith('|'); i++) {
-    rows.push(lines[i].split('|').slice(1, -1).map((cell) => cell.trim().replace(/`/g, '')));
+    rows.push(
+      lines[i]
+        .split('|')
+        .slice(1, -1)
+        .map((cell) => cell.trim().replace(/`/g, '')),
+    );
   }
   const [header, , ...body] = rows;
   return body.map((cells) => Object.fromEntries(header.map((name, i) => [name, cells[i]])));
