@@ -1,7 +1,7 @@
 import { from, Observable, Subscriber, type ObservableInput, type SchedulerAction, type Subscription } from 'rxjs';
 import { AsyncTimeoutError } from '../AsyncTimeoutError.js';
 import { delayError } from './describe.js';
-import { Entry, EntryState, PENDING_PROMISE } from './entry.js';
+import { Entry, EntryState, NO_RESULT, PENDING_PROMISE, Results } from './entry.js';
 import { EntryList } from './entryList.js';
 import type { EntryQueue } from './entryQueue.js';
 import { Fifo } from './fifo.js';
@@ -204,13 +204,14 @@ export class AsyncWaitCore<T, R> extends Subscriber<T> implements InnerSink<T, R
 
   private emit(entry: Entry<T, R>): void {
     const { out } = this;
-    const count = entry.count;
+    const result = entry.result;
     if (entry.state === EntryState.Barrier) this.barriers++;
     else this.emitted++;
-    if (count === 1) out.next(entry.result as R);
-    else if (count > 1) {
-      const values = entry.result as R[];
-      for (let i = 0; i < count && !out.closed; i++) out.next(values[i]);
+    if (result === NO_RESULT) return;
+    if (!(result instanceof Results)) out.next(result);
+    else {
+      const { values } = result;
+      for (let i = 0; i < values.length && !out.closed; i++) out.next(values[i]);
     }
   }
 

@@ -25,6 +25,14 @@ export interface Stoppable {
   unsubscribe(): void;
 }
 
+/** Stands for "no value yet" in `Entry.result`, where undefined may be a value. */
+export const NO_RESULT: unique symbol = Symbol('no result');
+
+/** Two or more values of one entry, in a class of our own so that no user value is mistaken for it. */
+export class Results<R> {
+  constructor(readonly values: R[]) {}
+}
+
 /** Stands for an abort that happened before the signal was first read. */
 const ABORTED: unique symbol = Symbol('aborted');
 
@@ -40,10 +48,11 @@ export const PENDING_PROMISE: Stoppable = Object.freeze({ unsubscribe() {} });
 export class Entry<T, R> implements AsyncContext, ListNode<Entry<T, R>>, QueueNode<Entry<T, R>> {
   attempt = 1;
   state = EntryState.Running;
-  /** The result so far: nothing, one value, or (from the second value on) an array of them. */
-  result: R | R[] | undefined = undefined;
-  /** How many values `result` holds; with 2 or more it is an array. */
-  count = 0;
+  /**
+   * The result so far: NO_RESULT, one value, or (from the second value on) a Results holding them
+   * all. One field for all three, as most results are a single value.
+   */
+  result: R | Results<R> | typeof NO_RESULT = NO_RESULT;
   /**
    * Time by which the entry must be done, in ms since the subscription started (small integers
    * stay unboxed in V8, where absolute timestamps would cost a heap number per entry). Unused
@@ -81,11 +90,10 @@ export class Entry<T, R> implements AsyncContext, ListNode<Entry<T, R>>, QueueNo
   }
 
   add(value: R): void {
-    const count = this.count;
-    if (count === 0) this.result = value;
-    else if (count === 1) this.result = [this.result as R, value];
-    else (this.result as R[]).push(value);
-    this.count = count + 1;
+    const result = this.result;
+    if (result === NO_RESULT) this.result = value;
+    else if (result instanceof Results) result.values.push(value);
+    else this.result = new Results([result, value]);
   }
 
   /** Takes an array's items as the whole result, copying only when there are several. */
@@ -94,15 +102,14 @@ export class Entry<T, R> implements AsyncContext, ListNode<Entry<T, R>>, QueueNo
     for (let i = 0; i < length; i++) this.add(values[i]);
   }
 
-  /** The result as an array, for `ifResult`. */
+  /** The result as an array, for `ifResult` and for emission. */
   results(): readonly R[] {
-    const count = this.count;
-    return count === 0 ? [] : count === 1 ? [this.result as R] : (this.result as R[]);
+    const result = this.result;
+    return result === NO_RESULT ? [] : result instanceof Results ? result.values : [result];
   }
 
   resetResult(): void {
-    this.result = undefined;
-    this.count = 0;
+    this.result = NO_RESULT;
   }
 
   /** Stops whatever runs for the entry; a Promise's late settlement is then ignored. */
