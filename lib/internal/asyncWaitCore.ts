@@ -539,7 +539,7 @@ export class AsyncWaitCore<T, R> extends Subscriber<T> implements InnerSink<T, R
     if (!this.settlingPromise) this.clockUses = 0;
     else if (!this.burstEndQueued) {
       this.burstEndQueued = true;
-      queueMicrotask(this.endBurst);
+      RESOLVED.then(this.endBurst);
     }
   }
 
