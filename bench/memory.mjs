@@ -114,7 +114,7 @@ async function heldEntries(kind, capacity, { alone = false } = {}) {
 export async function scenarioE({ quick, log }) {
   const n = quick ? 100_000 : 1_000_000;
   const capacities = quick ? [1_000, 10_000] : [1_000, 10_000, 100_000];
-  const repeats = quick ? 2 : 3;
+  const repeats = quick ? 2 : 5;
   const operators = ['orderedWait', 'unorderedWait'];
 
   const retained = [];
