@@ -70,7 +70,6 @@ export class Entry<T, R> implements AsyncContext, ListNode<Entry<T, R>>, QueueNo
   prev: Entry<T, R> | null = null;
   next: Entry<T, R> | null = null;
   queueNext: Entry<T, R> | null = null;
-  ready = false;
   group: unknown = undefined;
   /** Time of the current call since the subscription started, for latency; -1 while unknown or not monitored. */
   calledAt = -1;
@@ -79,6 +78,17 @@ export class Entry<T, R> implements AsyncContext, ListNode<Entry<T, R>>, QueueNo
     readonly value: T,
     readonly index: number,
   ) {}
+
+  /**
+   * Whether the result may be released: derived from the state, which the core sets before it
+   * tells the queue, rather than kept in a field of its own (a field per held entry). The queue's
+   * writes only confirm what the state already says, so the setter ignores them.
+   */
+  get ready(): boolean {
+    return this.state === EntryState.Done || this.state === EntryState.Barrier;
+  }
+
+  set ready(_confirmed: boolean) {}
 
   get signal(): AbortSignal {
     const current = this.controller;
