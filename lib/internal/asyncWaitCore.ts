@@ -11,12 +11,6 @@ import { watchedCores, type MonitoredCore } from './monitorLink.js';
 import type { AsyncWaitOptions } from './options.js';
 import type { AsyncWaitFigures, PendingInput } from '../types.js';
 
-/**
- * The operator core shared by `orderedWait` and `unorderedWait` (Flink's AsyncWaitOperator): it
- * admits source values as entries up to capacity, buffers the rest in arrival order, runs each
- * entry's attempts, deadline and fallback, and emits what the queue releases. One instance per
- * subscription; it is the source's subscriber.
- */
 /** Queues work behind the microtasks already queued. */
 const RESOLVED = Promise.resolve();
 
@@ -27,6 +21,12 @@ const CLOCK_SHARE = 16;
 
 type Status = AsyncWaitFigures['status'];
 
+/**
+ * The operator core shared by `orderedWait` and `unorderedWait` (Flink's AsyncWaitOperator): it
+ * admits source values as entries up to capacity, buffers the rest in arrival order, runs each
+ * entry's attempts, deadline and fallback, and emits what the queue releases. One instance per
+ * subscription; it is the source's subscriber.
+ */
 export class AsyncWaitCore<T, R> extends Subscriber<T> implements InnerSink<T, R>, MonitoredCore<T> {
   /** Values that arrived while `capacity` entries were held; they start in arrival order. */
   private readonly waiting = new Fifo<T>();
@@ -504,7 +504,6 @@ export class AsyncWaitCore<T, R> extends Subscriber<T> implements InnerSink<T, R
 
   // --- monitoring ---------------------------------------------------------------------------------
 
-  /** Records the latency of the call that just ended for the entry. */
   /**
    * Records the latency of a call that outlived its fn call. Calls that end synchronously are
    * not recorded one by one: they are every call not timed, added as zeros when figures are read,
