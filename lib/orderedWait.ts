@@ -40,12 +40,12 @@ import type { AsyncFunction, AsyncWaitBarrierConfig, AsyncWaitConfig } from './t
  *
  * from([3, 1, 2])
  *   .pipe(orderedWait((id, _i, { signal }) => fetch(`/users/${id}`, { signal }).then((r) => r.json()), 1000, 20))
- *   .subscribe((user) => console.log(user.id));
+ *   .subscribe((user) => renderRow(user));
  *
- * // Results in the following:
- * // 3
- * // 1
- * // 2
+ * // renderRow receives the users in the order of their ids, whichever answer came first:
+ * // user 3
+ * // user 1
+ * // user 2
  * ```
  *
  * @see {@link unorderedWait} for results in completion order.
