@@ -1,11 +1,19 @@
-import { asyncScheduler, interval, map, type Observable, type SchedulerLike } from 'rxjs';
+import { asyncScheduler, interval, Observable, type SchedulerLike } from 'rxjs';
+import type { AsyncWaitFigures, PendingInput } from './figures.js';
 import { argumentError } from './internal/describe.js';
-import { watchedCores, type MonitoredCore } from './internal/monitorLink.js';
-import type { AsyncWaitFigures, PendingInput } from './types.js';
+import { MonitorHooks } from './internal/monitorHooks.js';
+import {
+  MONITOR_PROTOCOL,
+  MONITOR_PROTOCOL_VERSION,
+  type MonitorEndpoint,
+  type WatchedSubscription,
+} from './internal/monitorProtocol.js';
 
 const IDLE: AsyncWaitFigures = Object.freeze({
   status: 'idle',
   inFlight: 0,
+  fallbacksRunning: 0,
+  oldestPendingAge: 0,
   held: 0,
   buffered: 0,
   started: 0,
@@ -34,7 +42,8 @@ const IDLE: AsyncWaitFigures = Object.freeze({
  * ```
  *
  * A monitor watches the latest subscription it was given to; subscribing twice with one monitor
- * moves it to the second. Figures are counted per subscription and cost a few increments per
+ * moves it to the second. A monitor from one copy of the package works with operators from
+ * another (its CommonJS and ESM builds, say): they meet through a registered symbol. Figures are counted per subscription and cost a few increments per
  * element; call latency reads the scheduler's clock at most once per 16 events in a synchronous
  * burst, and not at all for calls that complete synchronously.
  *
@@ -57,9 +66,32 @@ const IDLE: AsyncWaitFigures = Object.freeze({
  * ```
  */
 export class AsyncWaitMonitor<T = unknown> {
+  /** The hooks of the latest subscription; null before one. */
+  private hooks: MonitorHooks<T> | null = null;
+  /** Called once when the watched subscription ends (samples complete then). */
+  private readonly endListeners = new Set<() => void>();
+
+  /**
+   * How the operators reach the monitor (any copy of the package: see MONITOR_PROTOCOL).
+   * @internal
+   */
+  readonly [MONITOR_PROTOCOL]: MonitorEndpoint = {
+    version: MONITOR_PROTOCOL_VERSION,
+    watch: (subscription: WatchedSubscription<unknown>) => {
+      const hooks = new MonitorHooks<T>(subscription as WatchedSubscription<T>, () => {
+        if (this.hooks !== hooks) return;
+        const listeners = [...this.endListeners];
+        this.endListeners.clear();
+        for (const listener of listeners) listener();
+      });
+      this.hooks = hooks;
+      return hooks;
+    },
+  };
+
   /** The figures of the latest subscription, as they stand now (all zero and `idle` before one). */
   get figures(): AsyncWaitFigures {
-    return this.core()?.figures() ?? IDLE;
+    return this.hooks?.figures() ?? IDLE;
   }
 
   /**
@@ -72,7 +104,7 @@ export class AsyncWaitMonitor<T = unknown> {
    * @return A new array each call; empty before any subscription.
    */
   pending(): PendingInput<T>[] {
-    return this.core()?.pending() ?? [];
+    return this.hooks?.pending() ?? [];
   }
 
   /**
@@ -81,15 +113,18 @@ export class AsyncWaitMonitor<T = unknown> {
    * values received. 0 before any subscription.
    */
   get commitIndex(): number {
-    return this.core()?.commitIndex() ?? 0;
+    return this.hooks?.commitIndex() ?? 0;
   }
 
   /**
-   * The figures every `period` milliseconds, for as long as you subscribe.
+   * The figures every `period` milliseconds until the watched subscription ends: then one last
+   * snapshot (the final figures) and completion, so a script that samples still exits. Sampling
+   * that starts while no subscription is active waits for the next one and ends with it.
    *
    * @param period Milliseconds between samples, > 0.
    * @param scheduler Where the sampling timer runs. Default `asyncScheduler`.
-   * @return An Observable of snapshots of {@link AsyncWaitMonitor.figures}.
+   * @return An Observable of snapshots of {@link AsyncWaitMonitor.figures}, completing after the
+   *   watched subscription ends.
    * @throws {TypeError | RangeError} If `period` is not a number > 0.
    */
   sample(period: number, scheduler: SchedulerLike = asyncScheduler): Observable<AsyncWaitFigures> {
@@ -98,10 +133,17 @@ export class AsyncWaitMonitor<T = unknown> {
     if (!(period > 0) || period === Infinity) {
       throw argumentError(RangeError, 'AsyncWaitMonitor.sample', 'period', 'a finite number > 0', period);
     }
-    return interval(period, scheduler).pipe(map(() => this.figures));
-  }
-
-  private core(): MonitoredCore<T> | undefined {
-    return watchedCores.get(this) as MonitoredCore<T> | undefined;
+    return new Observable<AsyncWaitFigures>((subscriber) => {
+      const ended = () => {
+        subscriber.next(this.figures);
+        subscriber.complete();
+      };
+      this.endListeners.add(ended);
+      const ticks = interval(period, scheduler).subscribe(() => subscriber.next(this.figures));
+      return () => {
+        ticks.unsubscribe();
+        this.endListeners.delete(ended);
+      };
+    });
   }
 }

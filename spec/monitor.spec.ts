@@ -240,7 +240,7 @@ describe('AsyncWaitMonitor: live figures', () => {
     it('idle before a subscription, then active, then completed', marbles((m) => {
       const monitor = new AsyncWaitMonitor<string>();
       expect(monitor.figures).toEqual({
-        status: 'idle', inFlight: 0, held: 0, buffered: 0, started: 0, emitted: 0, barriers: 0,
+        status: 'idle', inFlight: 0, fallbacksRunning: 0, oldestPendingAge: 0, held: 0, buffered: 0, started: 0, emitted: 0, barriers: 0,
         timedOut: 0, retried: 0, failed: 0, fallbacks: 0, latency: { count: 0, mean: 0, max: 0, p50: 0, p99: 0 },
       });
       const source = m.cold('-a-|');
@@ -307,14 +307,16 @@ describe('AsyncWaitMonitor: live figures', () => {
       const source = m.cold('-abc------|');
       m.expect(source.pipe(orderedWait((v: string) => m.cold('----x|', { x: v }), { monitor, capacity: 2 }))).toBeObservable('------ab---(c|)');
       // held, buffered, emitted
-      const held = monitor.sample(2, m.scheduler).pipe(map((f) => `${f.held}${f.buffered}${f.emitted}`), take(6));
-      m.expect(held).toBeObservable('--a-b-c-d-e-(f|)', { a: '200', b: '210', c: '201', d: '102', e: '102', f: '003' });
+      // Every 2 frames, then the final figures and completion when the subscription completes (frame 11).
+      const held = monitor.sample(2, m.scheduler).pipe(map((f) => `${f.held}${f.buffered}${f.emitted}`));
+      m.expect(held).toBeObservable('--a-b-c-d-e(f|)', { a: '200', b: '210', c: '201', d: '102', e: '102', f: '003' });
     }));
 
     it('runs on asyncScheduler by default (virtual inside TestScheduler.run)', marbles((m) => {
       const monitor = new AsyncWaitMonitor<string>();
-      m.cold('-a|').pipe(orderedWait((v: string) => [v], { monitor })).subscribe();
-      m.expect(monitor.sample(3).pipe(map((f) => f.status), take(2))).toBeObservable('---a--(b|)', { a: 'completed', b: 'completed' });
+      m.cold('-a------|').pipe(orderedWait((v: string) => [v], { monitor })).subscribe();
+      // Every 3 frames, then a last sample and completion when the watched subscription ends.
+      m.expect(monitor.sample(3).pipe(map((f) => f.status))).toBeObservable('---a--a-(b|)', { a: 'active', b: 'completed' });
     }));
 
     it.each([

@@ -1,9 +1,10 @@
-import type { AsyncContext } from '../types.js';
 import type { ListNode } from './entryList.js';
-import type { QueueNode } from './entryQueue.js';
+import type { QueueNode } from './queues/entryQueue.js';
 
 /** Where an entry is in its life. */
 export const enum EntryState {
+  /** Admitted, waiting for its call to start (a call gate or a batch holds it). */
+  Waiting,
   /** An attempt's call is in flight. */
   Running,
   /** An attempt failed synchronously and the next one starts at once, from the attempt loop. */
@@ -33,68 +34,62 @@ export class Results<R> {
   constructor(readonly values: R[]) {}
 }
 
-/** Stands for an abort that happened before the signal was first read. */
-const ABORTED: unique symbol = Symbol('aborted');
-
-/** Marks an entry whose attempt is a Promise: it cannot be stopped, only ignored when it settles. */
-export const PENDING_PROMISE: Stoppable = Object.freeze({ unsubscribe() {} });
+/** An abort that happened before anyone read the signal: its reason, kept until the first read. */
+class AbortedEarly {
+  constructor(readonly reason: unknown) {}
+}
 
 /**
- * One source element from the first call of `fn` until its result is emitted (Flink's
- * ResultFuture): it collects the inner's values, completes once, and is the `context` that `fn`
- * receives. Everything about the element lives in this one object, linked into the lists and
- * queue that hold it, so that admitting an element allocates nothing else.
+ * One source element from admission until its result is emitted (Flink's ResultFuture): it
+ * collects the inner's values and is linked into the lists and the queue that hold it, so that
+ * admitting an element allocates nothing else. It is the engine's, never the user's: `fn` gets a
+ * context of its own (see context.ts).
  */
-export class Entry<T, R> implements AsyncContext, ListNode<Entry<T, R>>, QueueNode<Entry<T, R>> {
+export class Entry<T, R> implements ListNode<Entry<T, R>>, QueueNode<Entry<T, R>> {
   attempt = 1;
-  state = EntryState.Running;
+  state = EntryState.Waiting;
   /**
    * The result so far: NO_RESULT, one value, or (from the second value on) a Results holding them
    * all. One field for all three, as most results are a single value.
    */
   result: R | Results<R> | typeof NO_RESULT = NO_RESULT;
   /**
-   * Time by which the entry must be done, in ms since the subscription started (small integers
-   * stay unboxed in V8, where absolute timestamps would cost a heap number per entry). Unused
-   * without a timeout.
+   * When the first call started, in ms of the engine's clock since the subscription started
+   * (small integers stay unboxed in V8, where absolute timestamps would cost a heap number per
+   * entry); -1 until stamped. The deadline is this plus the timeout.
    */
-  deadline = 0;
+  startedAt = -1;
   /** What runs for the entry now, to stop on timeout or teardown. */
   running: Stoppable | null = null;
   /**
-   * The signal's controller, created on first read of `signal`; ABORTED when the entry was
-   * aborted before anyone read it (one field for both, to keep entries small).
+   * The signal's controller, created on first read of the context's `signal`; an AbortedEarly
+   * when the entry was aborted before anyone read it (one field for both, to keep entries small).
    */
-  private controller: AbortController | typeof ABORTED | null = null;
-
-  prev: Entry<T, R> | null = null;
-  next: Entry<T, R> | null = null;
-  queueNext: Entry<T, R> | null = null;
-  group: unknown = undefined;
+  private controller: AbortController | AbortedEarly | null = null;
   /** Time of the current call since the subscription started, for latency; -1 while unknown or not monitored. */
   calledAt = -1;
+
+  // Links of the lists (in flight, fallbacks) and of the queue; each is owned by its holder.
+  // Typed `this`, so that a subclass (the queue tests' named entries) links to its own kind.
+  prev: this | null = null;
+  next: this | null = null;
+  queueNext: this | null = null;
+  queueReady = false;
+  lane: object | null = null;
 
   constructor(
     readonly value: T,
     readonly index: number,
+    /** The element's partition key (undefined without `key`). */
+    readonly key: unknown,
   ) {}
 
-  /**
-   * Whether the result may be released: derived from the state, which the core sets before it
-   * tells the queue, rather than kept in a field of its own (a field per held entry). The queue's
-   * writes only confirm what the state already says, so the setter ignores them.
-   */
-  get ready(): boolean {
-    return this.state === EntryState.Done || this.state === EntryState.Barrier;
-  }
-
-  set ready(_confirmed: boolean) {}
-
+  /** The element's signal, shared by all its attempts; made on first read. */
   get signal(): AbortSignal {
     const current = this.controller;
-    if (current !== null && current !== ABORTED) return current.signal;
+    if (current instanceof AbortController) return current.signal;
     const controller = new AbortController();
-    if (current === ABORTED) controller.abort();
+    if (current !== null) controller.abort(current.reason);
     this.controller = controller;
     return controller.signal;
   }
@@ -106,7 +101,7 @@ export class Entry<T, R> implements AsyncContext, ListNode<Entry<T, R>>, QueueNo
     else this.result = new Results([result, value]);
   }
 
-  /** Takes an array's items as the whole result, copying only when there are several. */
+  /** Takes an array's items as the whole result. */
   addAll(values: ArrayLike<R>): void {
     const length = values.length;
     for (let i = 0; i < length; i++) this.add(values[i]);
@@ -131,9 +126,10 @@ export class Entry<T, R> implements AsyncContext, ListNode<Entry<T, R>>, QueueNo
     }
   }
 
-  abort(): void {
+  /** Aborts the element's signal with `reason` (once: later aborts keep the first reason). */
+  abort(reason: unknown): void {
     const current = this.controller;
-    if (current === null) this.controller = ABORTED;
-    else if (current !== ABORTED) current.abort();
+    if (current === null) this.controller = new AbortedEarly(reason);
+    else if (current instanceof AbortController) current.abort(reason);
   }
 }

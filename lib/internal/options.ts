@@ -1,7 +1,7 @@
 import { asyncScheduler, type ObservableInput, type SchedulerLike } from 'rxjs';
-import { AsyncWaitMonitor } from '../AsyncWaitMonitor.js';
 import type { AsyncFunction, AsyncRetryConfig, AsyncWaitBarrierConfig, AsyncWaitConfig } from '../types.js';
 import { argumentError, delayError, isIntegerOrInfinity } from './describe.js';
+import { monitorEndpoint, type MonitorEndpoint } from './monitorProtocol.js';
 
 /** The operator's arguments, checked and with defaults filled in. */
 export interface AsyncWaitOptions<T, R> {
@@ -16,7 +16,8 @@ export interface AsyncWaitOptions<T, R> {
   readonly scheduler: SchedulerLike;
   readonly key: ((value: T) => unknown) | null;
   readonly isBarrier: ((value: T) => boolean) | null;
-  readonly monitor: AsyncWaitMonitor<T> | null;
+  /** The monitor's endpoint (from any copy of the package), or null. */
+  readonly monitor: MonitorEndpoint | null;
 }
 
 export interface RetryOptions<T, R> {
@@ -44,7 +45,9 @@ const CONFIG_KEYS = [
 const RETRY_KEYS = ['count', 'delay', 'ifError', 'ifResult'];
 
 /**
- * Checks the arguments of either overload and fills in defaults. Every bad input throws here, at
+ * Checks the arguments of either overload and fills in defaults. The positional form
+ * `(fn, timeout, capacity)` is read as the config `{ timeout, capacity }` and goes through the
+ * same checks; only the argument names in messages differ. Every bad input throws here, at
  * operator creation, naming the operator, the argument and the value received, so that a mistake
  * surfaces where it is written rather than at the first element.
  */
@@ -56,37 +59,41 @@ export function parseOptions<T, R>(
 ): AsyncWaitOptions<T, R> {
   const check = new ArgumentChecker(operator);
   check.fn('fn', fn);
+  let config: Partial<AsyncWaitBarrierConfig<T, R, T>>;
+  let prefix: string;
   if (timeoutOrConfig === null || typeof timeoutOrConfig !== 'object') {
     if (timeoutOrConfig !== undefined && typeof timeoutOrConfig !== 'number') {
       throw check.error(TypeError, 'timeout', 'a number of milliseconds or a config object', timeoutOrConfig);
     }
-    return {
-      operator,
-      fn,
-      timeout: check.timeout('timeout', timeoutOrConfig),
-      capacity: check.capacity('capacity', capacity),
-      onTimeout: null,
-      onError: null,
-      retry: null,
-      scheduler: asyncScheduler,
-      key: null,
-      isBarrier: null,
-      monitor: null,
-    };
+    config = { timeout: timeoutOrConfig, capacity };
+    prefix = '';
+  } else {
+    if (capacity !== undefined) {
+      throw check.error(TypeError, 'capacity', 'omitted when a config object is given', capacity);
+    }
+    config = timeoutOrConfig;
+    prefix = 'config.';
+    check.knownKeys('config', config, CONFIG_KEYS);
   }
-  if (capacity !== undefined) {
-    throw check.error(TypeError, 'capacity', 'omitted when a config object is given', capacity);
+  const timeout = check.timeout(`${prefix}timeout`, config.timeout);
+  const retry = config.retry === undefined ? null : parseRetry(check, config.retry);
+  if (retry !== null && retry.count === Infinity && timeout === Infinity && retry.delay === 0) {
+    // Nothing would ever end an element that keeps failing at once: it would spin for ever.
+    throw check.error(
+      RangeError,
+      'config.retry.count',
+      'finite unless a `timeout` or a `delay` > 0 bounds the retries',
+      retry.count,
+    );
   }
-  const config: Partial<AsyncWaitBarrierConfig<T, R, T>> = timeoutOrConfig;
-  check.knownKeys('config', config, CONFIG_KEYS);
   return {
     operator,
     fn,
-    timeout: check.timeout('config.timeout', config.timeout),
-    capacity: check.capacity('config.capacity', config.capacity),
+    timeout,
+    capacity: check.capacity(`${prefix}capacity`, config.capacity),
     onTimeout: check.optionalFn('config.onTimeout', config.onTimeout),
     onError: check.optionalFn('config.onError', config.onError),
-    retry: config.retry === undefined ? null : parseRetry(check, config.retry),
+    retry,
     scheduler: check.scheduler('config.scheduler', config.scheduler),
     key: check.optionalFn('config.key', config.key),
     isBarrier: check.optionalFn('config.isBarrier', config.isBarrier),
@@ -162,10 +169,11 @@ class ArgumentChecker {
     return value;
   }
 
-  monitor<T>(argument: string, value: AsyncWaitMonitor<T> | undefined): AsyncWaitMonitor<T> | null {
+  monitor(argument: string, value: unknown): MonitorEndpoint | null {
     if (value === undefined) return null;
-    if (!(value instanceof AsyncWaitMonitor)) throw this.error(TypeError, argument, 'an AsyncWaitMonitor', value);
-    return value;
+    const endpoint = monitorEndpoint(value);
+    if (endpoint === null) throw this.error(TypeError, argument, 'an AsyncWaitMonitor', value);
+    return endpoint;
   }
 
   knownKeys(argument: string, value: object, known: readonly string[]): void {

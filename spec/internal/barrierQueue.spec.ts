@@ -1,19 +1,18 @@
 import fc from 'fast-check';
-import { BarrierQueue } from '../../lib/internal/barrierQueue';
-import type { EntryQueue, QueueNode } from '../../lib/internal/entryQueue';
-import { KeyedQueue } from '../../lib/internal/keyedQueue';
-import { UnorderedQueue } from '../../lib/internal/unorderedQueue';
+import { BarrierQueue } from '../../lib/internal/queues/barrierQueue';
+import { Entry } from '../../lib/internal/entry';
+import type { EntryQueue } from '../../lib/internal/queues/entryQueue';
+import { KeyedQueue } from '../../lib/internal/queues/keyedQueue';
+import { UnorderedQueue } from '../../lib/internal/queues/unorderedQueue';
 
-class Node implements QueueNode<Node> {
-  queueNext: Node | null = null;
-  ready = false;
-  group: unknown;
+/** The engine's own Entry, so that the queues are tested on the fields production uses. */
+class Node extends Entry<number, number> {
   constructor(
-    readonly index: number,
+    index: number,
     readonly barrier = false,
     key: unknown = undefined,
   ) {
-    this.group = key;
+    super(index, index, key);
   }
 }
 

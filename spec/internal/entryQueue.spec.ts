@@ -1,8 +1,8 @@
-import { BarrierQueue } from '../../lib/internal/barrierQueue';
-import type { EntryQueue } from '../../lib/internal/entryQueue';
-import { KeyedQueue } from '../../lib/internal/keyedQueue';
-import { OrderedQueue } from '../../lib/internal/orderedQueue';
-import { UnorderedQueue } from '../../lib/internal/unorderedQueue';
+import { BarrierQueue } from '../../lib/internal/queues/barrierQueue';
+import type { EntryQueue } from '../../lib/internal/queues/entryQueue';
+import { KeyedQueue } from '../../lib/internal/queues/keyedQueue';
+import { OrderedQueue } from '../../lib/internal/queues/orderedQueue';
+import { UnorderedQueue } from '../../lib/internal/queues/unorderedQueue';
 import { drain, node, type Node } from '../support/queueNodes';
 
 // What every EntryQueue does whatever its release order; each queue's own spec has the order.

@@ -1,4 +1,4 @@
-import { Fifo } from '../../lib/internal/fifo';
+import { Fifo } from '../../lib/internal/queues/fifo';
 
 function contents<T>(fifo: Fifo<T>): T[] {
   const items: T[] = [];

@@ -1,17 +1,11 @@
 import fc from 'fast-check';
-import type { QueueNode } from '../../lib/internal/entryQueue';
-import { KeyedQueue } from '../../lib/internal/keyedQueue';
+import { Entry } from '../../lib/internal/entry';
+import { KeyedQueue } from '../../lib/internal/queues/keyedQueue';
 
-/** A queue node as the engine's entries are: an index, the queue's links, and the key in `group`. */
-class Node implements QueueNode<Node> {
-  queueNext: Node | null = null;
-  ready = false;
-  group: unknown;
-  constructor(
-    readonly index: number,
-    key: unknown,
-  ) {
-    this.group = key;
+/** The engine's own Entry, so that the queue is tested on the fields production uses. */
+class Node extends Entry<number, number> {
+  constructor(index: number, key: unknown) {
+    super(index, index, key);
   }
 }
 

@@ -1,4 +1,4 @@
-import { OrderedQueue } from '../../lib/internal/orderedQueue';
+import { OrderedQueue } from '../../lib/internal/queues/orderedQueue';
 import { drain, node, type Node } from '../support/queueNodes';
 
 // What every queue does (forEachReady, clear) is in entryQueue.spec.ts.
@@ -64,7 +64,7 @@ describe('OrderedQueue (the reorder buffer of orderedWait)', () => {
     queue.push(a);
     queue.pushBarrier(barrier);
     queue.push(b);
-    expect(barrier.ready).toBe(true);
+    expect(barrier.queueReady).toBe(true);
     queue.complete(b);
     expect(queue.poll()).toBeUndefined();
     queue.complete(a);

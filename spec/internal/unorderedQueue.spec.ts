@@ -1,5 +1,5 @@
-import type { EntryQueue } from '../../lib/internal/entryQueue';
-import { UnorderedQueue } from '../../lib/internal/unorderedQueue';
+import type { EntryQueue } from '../../lib/internal/queues/entryQueue';
+import { UnorderedQueue } from '../../lib/internal/queues/unorderedQueue';
 import { drain, node, type Node } from '../support/queueNodes';
 
 // What every queue does (forEachReady, clear) is in entryQueue.spec.ts.

@@ -1,14 +1,17 @@
-import type { EntryQueue, QueueNode } from '../../lib/internal/entryQueue';
+import { Entry } from '../../lib/internal/entry';
+import type { EntryQueue } from '../../lib/internal/queues/entryQueue';
 
-/** An entry as a queue sees the engine's, with a name to tell what a queue released. */
-export interface Node extends QueueNode<Node> {
-  name: string;
+/** The engine's own Entry (so queues are tested on the fields production uses), named by its value. */
+export class Node extends Entry<string, string> {
+  get name(): string {
+    return this.value;
+  }
 }
 
 let nextIndex = 0;
 /** A new entry; indices grow with every call, as admitted entries' do. */
 export function node(name: string): Node {
-  return { name, index: nextIndex++, queueNext: null, ready: false, group: null };
+  return new Node(name, nextIndex++, undefined);
 }
 
 /** Polls until the queue releases nothing, and names what it released. */

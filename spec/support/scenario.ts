@@ -333,11 +333,20 @@ export function scenarios(mode: Scenario['mode']): fc.Arbitrary<Scenario> {
 }
 
 /**
- * Keeps a scenario finite: with `retry.count` Infinity every element's last attempt is one that
+ * Keeps a scenario finite and valid: with `retry.count` Infinity every element's last attempt is one that
  * ends the retries (accepted values or a hang), otherwise a synchronous failure would retry forever.
  * Makes a calm scenario calm, and caps syncCount at the length.
  */
 function normalise(s: Scenario): Scenario {
+  const d = s.retry?.delay;
+  if (
+    s.retry?.count === Infinity &&
+    s.timeout === Infinity &&
+    (d?.kind === 'default' || (d?.kind === 'number' && d.ms === 0))
+  ) {
+    // The operators refuse endless retries that nothing bounds (no timeout, no delay): see options.spec.
+    s = { ...s, retry: { ...s.retry, count: 3 } };
+  }
   const syncCount = Math.min(s.syncCount, s.elements.length);
   const endless = s.retry !== null && s.retry.count === Infinity;
   if (!endless && !s.calm) return { ...s, syncCount };

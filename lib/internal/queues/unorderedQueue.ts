@@ -11,7 +11,7 @@ export class UnorderedQueue<N extends QueueNode<N>> implements EntryQueue<N> {
   private readyTail: N | null = null;
   push(entry: N): void {
     entry.queueNext = null;
-    entry.ready = false;
+    entry.queueReady = false;
     this.size++;
   }
 
@@ -20,7 +20,7 @@ export class UnorderedQueue<N extends QueueNode<N>> implements EntryQueue<N> {
   }
 
   complete(entry: N): void {
-    entry.ready = true;
+    entry.queueReady = true;
     if (this.readyTail === null) this.readyHead = entry;
     else this.readyTail.queueNext = entry;
     this.readyTail = entry;

@@ -3,7 +3,10 @@
  * grows; `Array#shift` is O(n) once V8 leaves its fast path, which is what makes rxjs `mergeMap`
  * slow down when a synchronous source floods its buffer.
  */
-/** Rings at least this large (in slots) are given back when they empty; smaller ones are kept. */
+/**
+ * Rings at least this large (in slots) shrink as they drain; smaller ones are kept as they are,
+ * since growing them again costs more than the memory they hold.
+ */
 const SHRINK_ABOVE = 1024;
 
 export class Fifo<T> {
@@ -32,13 +35,25 @@ export class Fifo<T> {
     this.count--;
     // Give memory back once a burst has drained, so that a long-lived subscription does not keep
     // the largest backlog it ever had. Only when empty: shrinking a partly full ring means copying.
-    if (this.count === 0 && this.mask >= SHRINK_ABOVE) this.clear();
+    const slots = this.mask + 1;
+    if (slots >= SHRINK_ABOVE) {
+      // A burst grows the ring to its peak; a backlog that then stays well below the peak must
+      // not keep it. Halving below a quarter full (not below half) leaves room to grow back
+      // without resizing at every push, so push and shift stay O(1) amortized.
+      if (this.count === 0) this.clear();
+      else if (slots > SHRINK_ABOVE && this.count < slots >>> 2) this.resize(slots >>> 1);
+    }
     return item;
   }
 
   /** Calls `visit` for each item, oldest first, without removing any. */
   forEach(visit: (item: T) => void): void {
     for (let i = 0; i < this.count; i++) visit(this.items[(this.head + i) & this.mask] as T);
+  }
+
+  /** Slots the ring holds now (for tests of its memory: it shrinks as the backlog falls). */
+  get slots(): number {
+    return this.mask + 1;
   }
 
   clear(): void {

@@ -12,7 +12,7 @@ export class OrderedQueue<N extends QueueNode<N>> implements EntryQueue<N> {
 
   push(entry: N): void {
     entry.queueNext = null;
-    entry.ready = false;
+    entry.queueReady = false;
     if (this.tail === null) this.head = entry;
     else this.tail.queueNext = entry;
     this.tail = entry;
@@ -21,16 +21,16 @@ export class OrderedQueue<N extends QueueNode<N>> implements EntryQueue<N> {
 
   pushBarrier(barrier: N): void {
     this.push(barrier);
-    barrier.ready = true;
+    barrier.queueReady = true;
   }
 
   complete(entry: N): void {
-    entry.ready = true;
+    entry.queueReady = true;
   }
 
   poll(): N | undefined {
     const head = this.head;
-    if (head === null || !head.ready) return undefined;
+    if (head === null || !head.queueReady) return undefined;
     this.head = head.queueNext;
     if (this.head === null) this.tail = null;
     head.queueNext = null;
@@ -39,7 +39,7 @@ export class OrderedQueue<N extends QueueNode<N>> implements EntryQueue<N> {
   }
 
   forEachReady(visit: (entry: N) => void): void {
-    for (let e = this.head; e !== null; e = e.queueNext) if (e.ready) visit(e);
+    for (let e = this.head; e !== null; e = e.queueNext) if (e.queueReady) visit(e);
   }
 
   clear(): void {

@@ -1,13 +1,19 @@
-/** What a queue needs of its entries: links and flags, owned by the queue. */
+/**
+ * What a queue needs of its entries. The queue owns `queueNext`, `queueReady` and `lane`: it
+ * writes them and decides readiness from them alone, so what it releases depends only on what
+ * it was told through `push`, `pushBarrier` and `complete`. `key` is the caller's.
+ */
 export interface QueueNode<N> {
   /** The source index; entries are admitted in index order. */
   readonly index: number;
+  /** The partition key for per-key order (undefined without `key`); read by the keyed queue. */
+  readonly key: unknown;
   /** The queue's link to the entry after this one. */
   queueNext: N | null;
-  /** Set by `complete`: the entry's result may be released. */
-  ready: boolean;
-  /** Per-entry slot for the queue's own bookkeeping (the key's lane of a keyed queue). */
-  group: unknown;
+  /** Set by `complete` (or `pushBarrier`): the entry's result may be released once order allows. */
+  queueReady: boolean;
+  /** A keyed queue's lane for this entry's key; unused by the other queues. */
+  lane: object | null;
 }
 
 /**

@@ -10,8 +10,8 @@ interface Lane<N> {
 
 /**
  * Per-key order (Akka's mapAsyncPartitioned, which Flink lacks): results of one key leave in
- * admission order, results of different keys do not wait for each other. Each entry's `group`
- * holds its key when pushed; the queue swaps it for the key's lane. Releasable entries (a lane's
+ * admission order, results of different keys do not wait for each other. The queue reads each
+ * entry's `key` and links the entry into that key's lane (its `lane` field). Releasable entries (a lane's
  * head, once ready) wait in one FIFO, so every operation is O(1) apart from the key's Map lookup.
  */
 export class KeyedQueue<N extends QueueNode<N>> implements EntryQueue<N> {
@@ -20,18 +20,18 @@ export class KeyedQueue<N extends QueueNode<N>> implements EntryQueue<N> {
   private readonly releasable = new Fifo<N>();
 
   push(entry: N): void {
-    const key = entry.group;
+    const key = entry.key;
     entry.queueNext = null;
-    entry.ready = false;
+    entry.queueReady = false;
     const lane = this.lanes.get(key);
     if (lane === undefined) {
       const fresh: Lane<N> = { key, head: entry, tail: entry };
       this.lanes.set(key, fresh);
-      entry.group = fresh;
+      entry.lane = fresh;
     } else {
       lane.tail.queueNext = entry;
       lane.tail = entry;
-      entry.group = lane;
+      entry.lane = lane;
     }
     this.size++;
   }
@@ -41,22 +41,23 @@ export class KeyedQueue<N extends QueueNode<N>> implements EntryQueue<N> {
   }
 
   complete(entry: N): void {
-    entry.ready = true;
-    if ((entry.group as Lane<N>).head === entry) this.releasable.push(entry);
+    entry.queueReady = true;
+    if ((entry.lane as Lane<N>).head === entry) this.releasable.push(entry);
   }
 
   poll(): N | undefined {
     if (this.releasable.length === 0) return undefined;
     const entry = this.releasable.shift();
-    const lane = entry.group as Lane<N>;
+    const lane = entry.lane as Lane<N>;
     const next = entry.queueNext;
     entry.queueNext = null;
+    entry.lane = null;
     if (next === null) {
       // The lane is empty: forget the key, so that a stream of distinct keys holds no memory.
       this.lanes.delete(lane.key);
     } else {
       lane.head = next;
-      if (next.ready) this.releasable.push(next);
+      if (next.queueReady) this.releasable.push(next);
     }
     this.size--;
     return entry;
@@ -64,7 +65,7 @@ export class KeyedQueue<N extends QueueNode<N>> implements EntryQueue<N> {
 
   forEachReady(visit: (entry: N) => void): void {
     for (const lane of this.lanes.values()) {
-      for (let e: N | null = lane.head; e !== null; e = e.queueNext) if (e.ready) visit(e);
+      for (let e: N | null = lane.head; e !== null; e = e.queueNext) if (e.queueReady) visit(e);
     }
   }
 

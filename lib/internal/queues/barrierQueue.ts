@@ -31,7 +31,7 @@ export class BarrierQueue<N extends QueueNode<N>> implements EntryQueue<N> {
 
   pushBarrier(barrier: N): void {
     barrier.queueNext = null;
-    barrier.ready = true;
+    barrier.queueReady = true;
     this.segments[this.segments.length - 1].barrier = barrier;
     this.segments.push({ queue: this.createQueue(), barrier: null });
     this.size++;

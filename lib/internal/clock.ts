@@ -1,0 +1,103 @@
+import type { SchedulerLike } from 'rxjs';
+
+/** Queues work behind the microtasks already queued. */
+const RESOLVED = Promise.resolve();
+
+/** How many latency events may share one clock read within a synchronous burst. */
+const CLOCK_SHARE = 16;
+
+/**
+ * The largest delay a timer takes: Node and browsers keep timer delays in a signed 32-bit
+ * integer and turn anything above 2^31-1 ms (~24.8 days) into 1 ms (Node warns with
+ * TimeoutOverflowWarning). Longer waits are armed in chunks of at most this.
+ */
+export const MAX_TIMER_DELAY = 2 ** 31 - 1;
+
+/** A monotonic source of milliseconds, where one exists (Node >= 16, every modern browser). */
+const monotonic: { now(): number } | null =
+  typeof performance !== 'undefined' && typeof performance.now === 'function' ? performance : null;
+
+/**
+ * Whether the scheduler's clock is the wall clock (asyncScheduler, asapScheduler, queueScheduler
+ * outside a TestScheduler run), as opposed to a virtual one. The wall clock jumps when NTP, a VM
+ * resume or a person sets it; a virtual clock is exact and must be used as it is.
+ */
+function readsWallClock(scheduler: SchedulerLike): boolean {
+  return Math.abs(scheduler.now() - Date.now()) < 1000;
+}
+
+/**
+ * The engine's time for one subscription, in ms since it started. On a scheduler that reads the
+ * wall clock it is `performance.now()`, monotonic, so a deadline fires `timeout` ms after its
+ * call whatever happens to the wall clock (rxjs's own `timeout` gets this from setTimeout); on a
+ * virtual scheduler it is the scheduler's own clock, exact to the frame.
+ *
+ * Reading a clock costs about as much as admitting an element, so latency events within one
+ * synchronous burst share a reading (at most CLOCK_SHARE of them), and while a Promise
+ * settlement is being handled, work that needs the clock may wait for the end of the microtask
+ * burst (`atBurstEnd`). A shared or deferred reading is never earlier than the event it stands
+ * for, so no deadline becomes early.
+ */
+export class Clock {
+  private readonly source: { now(): number };
+  private readonly epoch: number;
+  /** A recent reading shared by up to CLOCK_SHARE latency events, and how many may still use it. */
+  private shared = 0;
+  private sharesLeft = 0;
+  /** A Promise settlement is being handled: clock work may wait for the end of the microtask burst. */
+  settling = false;
+  private burstEndQueued = false;
+  private burstEndWork: (() => void) | null = null;
+  private readonly endBurst = (): void => {
+    this.burstEndQueued = false;
+    this.sharesLeft = 0;
+    this.burstEndWork?.();
+  };
+
+  constructor(scheduler: SchedulerLike) {
+    this.source = monotonic !== null && readsWallClock(scheduler) ? monotonic : scheduler;
+    this.epoch = this.source.now();
+  }
+
+  /**
+   * Milliseconds since the subscription started: whole ms on the monotonic clock (as Date.now
+   * gives them; small integers also stay unboxed in V8, where a fraction would cost a heap number
+   * per entry), exact on a virtual one.
+   */
+  now(): number {
+    const elapsed = this.source.now() - this.epoch;
+    return this.source === monotonic ? Math.floor(elapsed) : elapsed;
+  }
+
+  /** A reading shared by up to CLOCK_SHARE events of one burst, for latency figures. */
+  shareable(): number {
+    if (this.sharesLeft > 0) {
+      this.sharesLeft--;
+      return this.shared;
+    }
+    this.sharesLeft = CLOCK_SHARE - 1;
+    return (this.shared = this.now());
+  }
+
+  /**
+   * Ends the current burst: outside a Promise settlement at once, inside one at the end of the
+   * microtask burst, running `work` (set once with `onBurstEnd`) then. Returns whether it ran now.
+   */
+  endOfBurst(): boolean {
+    if (!this.settling) {
+      this.sharesLeft = 0;
+      return true;
+    }
+    if (!this.burstEndQueued) {
+      this.burstEndQueued = true;
+      // A then() on a settled Promise, not queueMicrotask: Node wraps the latter for async hooks.
+      void RESOLVED.then(this.endBurst);
+    }
+    return false;
+  }
+
+  /** What to run when a deferred burst ends (the deadlines' stamping). */
+  onBurstEnd(work: () => void): void {
+    this.burstEndWork = work;
+  }
+}

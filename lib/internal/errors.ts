@@ -1,0 +1,32 @@
+/**
+ * The error an {@link orderedWait} or {@link unorderedWait} output fails with when an element's
+ * call outlives the timeout and no `onTimeout` fallback is configured. It carries the element, so
+ * the failure can be traced to the call that hung.
+ */
+export class AsyncTimeoutError extends Error {
+  /** The source value whose call timed out. */
+  readonly value: unknown;
+  /** The value's position in the source, from 0. */
+  readonly index: number;
+  /** The timeout that was exceeded, in milliseconds. */
+  readonly timeout: number;
+
+  /**
+   * Made by the operators; exported so that tests and fallbacks can build the same error.
+   *
+   * @param value The source value whose call timed out.
+   * @param index The value's position in the source, from 0.
+   * @param timeout The timeout that was exceeded, in milliseconds.
+   */
+  constructor(value: unknown, index: number, timeout: number) {
+    super(`Async call for the element at index ${index} did not complete within ${timeout} ms`);
+    // Set on the instance, not only the prototype, so that `name` survives structured cloning and
+    // shows in every logger.
+    this.name = 'AsyncTimeoutError';
+    this.value = value;
+    this.index = index;
+    this.timeout = timeout;
+    // Down-levelled `extends Error` loses the prototype chain; restore it so instanceof works.
+    Object.setPrototypeOf(this, new.target.prototype);
+  }
+}

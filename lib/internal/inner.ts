@@ -1,0 +1,148 @@
+import { from, Observable, type ObservableInput } from 'rxjs';
+import type { Clock } from './clock.js';
+import type { Entry, Stoppable } from './entry.js';
+import { InnerSubscriber, type InnerSink } from './subscribers.js';
+
+/** Marks an entry whose inner is a thenable: it cannot be stopped, only ignored when it settles. */
+export const PENDING_PROMISE: Stoppable = Object.freeze({ unsubscribe() {} });
+
+/** rxjs's key for interop Observables (Symbol.observable where it exists). */
+const OBSERVABLE_KEY: PropertyKey =
+  (typeof Symbol === 'function' && (Symbol as { observable?: symbol }).observable) || '@@observable';
+
+/** What takes an inner: its sink, which hears how it ends, and the clock, told of Promise bursts. */
+export interface InnerOwner<T, R> extends InnerSink<T, R> {
+  readonly clock: Clock;
+  /** `input` is not an ObservableInput at all: a bug in the caller's function, not a failed call. */
+  invalidInput(entry: Entry<T, R>, error: unknown): void;
+}
+
+/**
+ * Runs an ObservableInput for an entry and reports how it ends: Observables by subscription,
+ * arrays at once, thenables through `then`, anything else through `from`. Whatever throws while
+ * the input is being taken (a `then` that throws or a `then` getter that throws, both a
+ * rejection under Promises/A+ 2.3.3.2 and 2.3.3.3.4; a revoked Proxy; an iterable whose iterator
+ * throws) is reported as the inner's error, never thrown at the caller: the caller may be the
+ * source's `next`, a timer or a Promise reaction, where a throw would be lost or fatal.
+ */
+export function takeInput<T, R>(owner: InnerOwner<T, R>, entry: Entry<T, R>, input: ObservableInput<R>): void {
+  // Classify first: each look may throw (a getter, a revoked Proxy), and counts as a failed take.
+  let then: unknown;
+  try {
+    if (input instanceof Observable) {
+      subscribeInner(owner, entry, input);
+      return;
+    }
+    if (Array.isArray(input)) then = ARRAY;
+    else if (input !== null && (typeof input === 'object' || typeof input === 'function')) {
+      then = (input as PromiseLike<R>).then;
+    }
+  } catch (error) {
+    owner.innerErrored(entry, error);
+    return;
+  }
+  if (then === ARRAY) {
+    entry.addAll(input as ArrayLike<R>);
+    owner.innerCompleted(entry);
+  } else if (typeof then === 'function') {
+    takeThenable(owner, entry, input as PromiseLike<R>, then as PromiseLike<R>['then']);
+  } else takeOther(owner, entry, input);
+}
+
+/** Stands for "an array" in takeInput's classification. */
+const ARRAY = {};
+
+function subscribeInner<T, R>(owner: InnerOwner<T, R>, entry: Entry<T, R>, input: Observable<R>): void {
+  const subscriber = new InnerSubscriber(owner, entry);
+  entry.running = subscriber;
+  try {
+    input.subscribe(subscriber);
+  } catch (error) {
+    // rxjs routes a throwing subscribe function to error(); this is for what it cannot route
+    // (an Observable subclass or Proxy whose subscribe itself throws). Counts unless the inner
+    // already ended, or something stopped it meanwhile.
+    if (subscriber.closed || entry.running !== subscriber) return;
+    entry.running = null;
+    subscriber.unsubscribe();
+    owner.innerErrored(entry, error);
+  }
+}
+
+function takeThenable<T, R>(
+  owner: InnerOwner<T, R>,
+  entry: Entry<T, R>,
+  thenable: PromiseLike<R>,
+  then: PromiseLike<R>['then'],
+): void {
+  entry.running = PENDING_PROMISE;
+  const { attempt, state } = entry;
+  // A settlement counts once, for the attempt (or fallback) that made it, and only if nothing
+  // stopped it meanwhile: a Promise cannot be cancelled, only ignored.
+  const current = () => entry.running === PENDING_PROMISE && entry.attempt === attempt && entry.state === state;
+  let synchronous = true;
+  const settle = (ok: boolean, outcome: unknown) => {
+    if (!current()) return;
+    entry.running = null;
+    if (ok) entry.add(outcome as R);
+    const { clock } = owner;
+    // Settled in a microtask: further settlements are likely queued behind this one, and clock
+    // work may wait for the end of their burst. A thenable that settles inside `then` is not one.
+    const outer = clock.settling;
+    clock.settling = !synchronous;
+    try {
+      if (ok) owner.innerCompleted(entry);
+      else owner.innerErrored(entry, outcome);
+    } finally {
+      clock.settling = outer;
+    }
+  };
+  try {
+    then.call(
+      thenable,
+      (value) => settle(true, value),
+      (error: unknown) => settle(false, error),
+    );
+  } catch (error) {
+    // A+ 2.3.3.3.4: a throw from `then` rejects, unless a callback was called first.
+    settle(false, error);
+  } finally {
+    synchronous = false;
+  }
+}
+
+/** Inputs that `from` converts: iterables, async iterables, interop Observables, ReadableStreams. */
+function takeOther<T, R>(owner: InnerOwner<T, R>, entry: Entry<T, R>, input: ObservableInput<R>): void {
+  let valid: boolean;
+  try {
+    valid = looksLikeInput(input);
+  } catch (error) {
+    owner.innerErrored(entry, error);
+    return;
+  }
+  let observable: Observable<R>;
+  try {
+    observable = from(input);
+  } catch (error) {
+    // No ObservableInput at all (rxjs words the error): a bug in the caller, not a failed call.
+    if (!valid) owner.invalidInput(entry, error);
+    else owner.innerErrored(entry, error);
+    return;
+  }
+  subscribeInner(owner, entry, observable);
+}
+
+/** Whether `input` has one of the shapes `from` accepts; a property that throws counts as a failure. */
+function looksLikeInput(input: unknown): boolean {
+  if (input === null || (typeof input !== 'object' && typeof input !== 'function' && typeof input !== 'string')) {
+    return false;
+  }
+  const candidate = input as Record<PropertyKey, unknown>;
+  return (
+    typeof input === 'string' ||
+    typeof candidate[OBSERVABLE_KEY] === 'function' ||
+    typeof candidate[Symbol.asyncIterator] === 'function' ||
+    typeof candidate[Symbol.iterator] === 'function' ||
+    typeof candidate.getReader === 'function' ||
+    typeof candidate.length === 'number'
+  );
+}

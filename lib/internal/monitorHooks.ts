@@ -1,0 +1,113 @@
+import type { AsyncWaitFigures, PendingInput } from '../figures.js';
+import { LatencyHistogram } from './latencyHistogram.js';
+import type { MonitorProbe, WatchedSubscription } from './monitorProtocol.js';
+
+type Status = AsyncWaitFigures['status'];
+
+/**
+ * The counters and call latencies of one monitored subscription, fed by the engine as elements
+ * move. Made by the monitor, not by the engine, so that users who do not monitor bundle none of
+ * it. Counting is a few increments per element; latency reads the clock only for calls that
+ * outlive their `fn` call (synchronous ones are counted as zeros when the figures are read).
+ */
+export class MonitorHooks<T> implements MonitorProbe {
+  private status: Status = 'active';
+  private started_ = 0;
+  private emitted_ = 0;
+  private barriers = 0;
+  private timedOut_ = 0;
+  private retried_ = 0;
+  private failed_ = 0;
+  private fallbacks = 0;
+  /** Calls of fn, and those of them still running when fn returned (timed from then on). */
+  private calls = 0;
+  private timedCalls = 0;
+  /** Calls that ended synchronously and are already in the histogram (as zeros). */
+  private zerosRecorded = 0;
+  private readonly latency = new LatencyHistogram();
+  /** What was pending when the subscription ended, kept for reading afterwards. */
+  pendingAtEnd: PendingInput<T>[] | null = null;
+
+  constructor(
+    readonly watched: WatchedSubscription<T>,
+    private readonly onEnd: () => void,
+  ) {}
+
+  started(): void {
+    this.started_++;
+  }
+  emitted(): void {
+    this.emitted_++;
+  }
+  barrier(): void {
+    this.barriers++;
+  }
+  timedOut(): void {
+    this.timedOut_++;
+  }
+  retried(): void {
+    this.retried_++;
+  }
+  failed(): void {
+    this.failed_++;
+  }
+  fallback(): void {
+    this.fallbacks++;
+  }
+  called(): void {
+    this.calls++;
+  }
+  timed(): void {
+    this.timedCalls++;
+  }
+  callEnded(ms: number): void {
+    this.latency.record(ms);
+  }
+
+  ended(status: 'completed' | 'errored' | 'unsubscribed', pending: PendingInput<unknown>[], commitIndex: number): void {
+    this.status = status;
+    this.pendingAtEnd = pending as PendingInput<T>[];
+    this.commitIndexAtEnd = commitIndex;
+    this.onEnd();
+  }
+
+  private commitIndexAtEnd = 0;
+
+  pending(): PendingInput<T>[] {
+    return this.pendingAtEnd !== null ? this.pendingAtEnd.slice() : this.watched.pending();
+  }
+
+  commitIndex(): number {
+    return this.pendingAtEnd === null ? this.watched.commitIndex() : this.commitIndexAtEnd;
+  }
+
+  figures(): AsyncWaitFigures {
+    const { latency, watched } = this;
+    const zeros = this.calls - this.timedCalls;
+    latency.recordZeros(zeros - this.zerosRecorded);
+    this.zerosRecorded = zeros;
+    const live = this.pendingAtEnd === null;
+    return {
+      status: this.status,
+      inFlight: live ? watched.inFlight() : 0,
+      fallbacksRunning: live ? watched.fallbacksRunning() : 0,
+      oldestPendingAge: live ? watched.oldestAge() : 0,
+      held: live ? watched.held() : 0,
+      buffered: live ? watched.buffered() : 0,
+      started: this.started_,
+      emitted: this.emitted_,
+      barriers: this.barriers,
+      timedOut: this.timedOut_,
+      retried: this.retried_,
+      failed: this.failed_,
+      fallbacks: this.fallbacks,
+      latency: {
+        count: latency.count,
+        mean: latency.mean,
+        max: latency.max,
+        p50: latency.quantile(0.5),
+        p99: latency.quantile(0.99),
+      },
+    };
+  }
+}

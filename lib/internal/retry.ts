@@ -1,0 +1,60 @@
+import type { SchedulerLike } from 'rxjs';
+import { delayError } from './describe.js';
+import { EntryState, type Entry } from './entry.js';
+import type { RetryOptions } from './options.js';
+import { scheduleAfter } from './timer.js';
+
+/** What retry reports to: the operator core. */
+export interface RetrySink<T, R> {
+  /** The entry's retry delay has passed: call it again. */
+  retryDue(entry: Entry<T, R>): void;
+}
+
+/**
+ * Retry (Flink's FLIP-232 `RetryableResultHandlerDelegator`): decides whether a failed attempt
+ * is tried again, computes the delay, and owns the delay's timer. The user's predicates and delay
+ * function may throw; their errors propagate to the caller, which fails the output with them.
+ */
+export class Retry<T, R> {
+  constructor(
+    private readonly options: RetryOptions<T, R>,
+    private readonly operator: string,
+    private readonly scheduler: SchedulerLike,
+    private readonly sink: RetrySink<T, R>,
+  ) {}
+
+  /** Whether the attempt that failed with `error` is retried (count left, and `ifError` agrees). */
+  afterError(entry: Entry<T, R>, error: unknown): boolean {
+    const { count, ifError } = this.options;
+    return entry.attempt <= count && (ifError === null || ifError(error, entry.value));
+  }
+
+  /** Whether the completed attempt is retried (count left, and `ifResult` asks for it). */
+  afterResult(entry: Entry<T, R>): boolean {
+    const { count, ifResult } = this.options;
+    return ifResult !== null && entry.attempt <= count && ifResult(entry.results(), entry.value);
+  }
+
+  /** The delay before the entry's next retry, in ms; throws what a bad delay function gives. */
+  delay(entry: Entry<T, R>): number {
+    const { delay } = this.options;
+    if (typeof delay === 'number') return delay;
+    const ms = delay(entry.attempt);
+    const error = delayError(ms, this.operator, `config.retry.delay(${entry.attempt})`);
+    if (error !== null) throw error;
+    return ms;
+  }
+
+  /** Readies the entry for its next attempt, to start after `ms` (> 0) or at once (0, by the caller). */
+  prepare(entry: Entry<T, R>, ms: number): void {
+    entry.resetResult();
+    entry.attempt++;
+    if (ms > 0) {
+      entry.state = EntryState.WaitingRetry;
+      entry.running = scheduleAfter(this.scheduler, ms, () => {
+        entry.running = null;
+        this.sink.retryDue(entry);
+      });
+    }
+  }
+}
