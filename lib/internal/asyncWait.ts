@@ -1,23 +1,9 @@
 import { Observable, type OperatorFunction } from 'rxjs';
-import { CapacityAdmission } from './admission.js';
-import { ElementInvocation } from './attempt.js';
-import { Clock } from './clock.js';
-import { Deadlines } from './deadlines.js';
-import type { Entry } from './entry.js';
-import { Fallbacks } from './fallbacks.js';
-import type { MonitorProbe } from './monitorProtocol.js';
-import { OperatorCore } from './operatorCore.js';
+import { assemble, type OutputMode } from './assemble.js';
 import type { AsyncWaitOptions } from './options.js';
-import { BarrierQueue } from './queues/barrierQueue.js';
-import type { EntryQueue, QueueNode } from './queues/entryQueue.js';
-import { KeyedQueue } from './queues/keyedQueue.js';
-import { OrderedQueue } from './queues/orderedQueue.js';
-import { UnorderedQueue } from './queues/unorderedQueue.js';
-import { Retry } from './retry.js';
 import { SourceSubscriber } from './subscribers.js';
 
-/** The one difference between the two operators: the order in which the queue releases results. */
-export type OutputMode = 'ordered' | 'unordered';
+export type { OutputMode } from './assemble.js';
 
 /** The operator both public fronts return: a fresh core and parts for every subscription. */
 export function asyncWait<T, R>(options: AsyncWaitOptions<T, R>, mode: OutputMode): OperatorFunction<T, R> {
@@ -30,44 +16,4 @@ export function asyncWait<T, R>(options: AsyncWaitOptions<T, R>, mode: OutputMod
       out.add(() => core.teardown());
       source.subscribe(subscriber);
     });
-}
-
-/**
- * Builds the parts of one subscription and the core that joins them. The parts need the core as
- * their sink and the core needs the parts, so the core is made first and given its parts once.
- */
-function assemble<T, R>(
-  out: ConstructorParameters<typeof OperatorCore<T, R>>[0],
-  options: AsyncWaitOptions<T, R>,
-  mode: OutputMode,
-): OperatorCore<T, R> {
-  const clock = new Clock(options.scheduler);
-  const parts = {} as Mutable<ConstructorParameters<typeof OperatorCore<T, R>>[2]>;
-  const core = new OperatorCore<T, R>(out, options, parts);
-  const probe: MonitorProbe | null = options.monitor === null ? null : options.monitor.watch(core.watched());
-  parts.clock = clock;
-  parts.probe = probe;
-  parts.queue = createQueue<Entry<T, R>>(mode, options);
-  parts.admission = new CapacityAdmission(options.capacity);
-  parts.deadlines = new Deadlines<T, R>(options.timeout, options.scheduler, clock, core, probe !== null);
-  parts.retry = options.retry === null ? null : new Retry(options.retry, options.operator, options.scheduler, core);
-  parts.fallbacks = new Fallbacks<T, R>(core, clock);
-  parts.invocation = new ElementInvocation<T, R>(options.fn, core, clock, probe);
-  return core;
-}
-
-type Mutable<O> = { -readonly [K in keyof O]: O[K] };
-
-/**
- * The queue for a mode and options: total order, per-key order, or completion order; the two that
- * reorder are wrapped in segments when there are barriers. The ordered queue keeps barriers in
- * place by itself.
- */
-function createQueue<N extends QueueNode<N>>(
-  mode: OutputMode,
-  options: { readonly key: unknown; readonly isBarrier: unknown },
-): EntryQueue<N> {
-  if (options.key === null && mode === 'ordered') return new OrderedQueue();
-  const create = options.key !== null ? () => new KeyedQueue<N>() : () => new UnorderedQueue<N>();
-  return options.isBarrier === null ? create() : new BarrierQueue(create);
 }

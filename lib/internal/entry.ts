@@ -84,6 +84,14 @@ export class Entry<T, R> implements ListNode<Entry<T, R>>, QueueNode<Entry<T, R>
     readonly key: unknown,
   ) {}
 
+  /** A barrier (Flink's watermark): never called, its own value is its result. */
+  static barrier<T, R>(value: T, index: number): Entry<T, R> {
+    const barrier = new Entry<T, R>(value, index, undefined);
+    barrier.state = EntryState.Barrier;
+    barrier.add(value as unknown as R);
+    return barrier;
+  }
+
   /** The element's signal, shared by all its attempts; made on first read. */
   get signal(): AbortSignal {
     const current = this.controller;
@@ -124,6 +132,19 @@ export class Entry<T, R> implements ListNode<Entry<T, R>>, QueueNode<Entry<T, R>
       this.running = null;
       running.unsubscribe();
     }
+  }
+
+  /**
+   * Cancels an entry taken from a list being emptied on teardown: unlinks it, stops what runs,
+   * aborts its signal with `reason` (null: leave it), and returns the next entry of that list.
+   */
+  cancel(reason: unknown): this | null {
+    const next = this.next;
+    this.prev = this.next = null;
+    this.state = EntryState.Cancelled;
+    this.stop();
+    if (reason !== null) this.abort(reason);
+    return next;
   }
 
   /** Aborts the element's signal with `reason` (once: later aborts keep the first reason). */

@@ -30,3 +30,14 @@ export class AsyncTimeoutError extends Error {
     Object.setPrototypeOf(this, new.target.prototype);
   }
 }
+
+/**
+ * The reason an element's signal is aborted with when the subscription ends before its result
+ * (unsubscribed, or the output errored because of another element): a DOMException named
+ * 'AbortError', which is what `fetch` users check for, with a message that says what ended it.
+ * A timed-out element's reason is its AsyncTimeoutError; a failed one's, the error it failed with.
+ */
+export function teardownReason(operator: string, status: 'active' | 'completed' | 'errored'): DOMException {
+  const why = status === 'errored' ? 'the output errored' : 'the subscription was unsubscribed';
+  return new DOMException(`${operator}: ${why} before this element's result`, 'AbortError');
+}

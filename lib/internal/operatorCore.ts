@@ -1,31 +1,16 @@
 import type { ObservableInput, Subscriber } from 'rxjs';
-import type { PendingInput } from '../figures.js';
-import type { Admission } from './admission.js';
-import type { Clock } from './clock.js';
-import type { DeadlineSink, Deadlines } from './deadlines.js';
+import type { DeadlineSink } from './deadlines.js';
 import { Entry, EntryState, NO_RESULT, Results } from './entry.js';
-import { AsyncTimeoutError } from './errors.js';
-import type { FallbackSink, Fallbacks } from './fallbacks.js';
-import type { AttemptSink, Invocation } from './invocation.js';
-import type { MonitorProbe, WatchedSubscription } from './monitorProtocol.js';
+import { AsyncTimeoutError, teardownReason } from './errors.js';
+import type { FallbackSink } from './fallbacks.js';
+import type { AttemptSink } from './invocation.js';
+import type { WatchedSubscription } from './monitorProtocol.js';
+import type { CoreParts } from './assemble.js';
 import type { AsyncWaitOptions } from './options.js';
-import { pendingInputs } from './pending.js';
-import type { EntryQueue } from './queues/entryQueue.js';
+import { monitorView, reportEnd } from './monitorView.js';
 import { Fifo } from './queues/fifo.js';
-import type { Retry, RetrySink } from './retry.js';
+import type { RetrySink } from './retry.js';
 import type { SourceSink } from './subscribers.js';
-
-/** The parts a core is built from; see assemble.ts, which makes them for one subscription. */
-export interface CoreParts<T, R> {
-  readonly queue: EntryQueue<Entry<T, R>>;
-  readonly admission: Admission;
-  readonly invocation: Invocation<T, R>;
-  readonly deadlines: Deadlines<T, R>;
-  readonly retry: Retry<T, R> | null;
-  readonly fallbacks: Fallbacks<T, R>;
-  readonly clock: Clock;
-  readonly probe: MonitorProbe | null;
-}
 
 /**
  * The operator core (Flink's AsyncWaitOperator), one per subscription: it admits source values
@@ -37,10 +22,10 @@ export interface CoreParts<T, R> {
 export class OperatorCore<T, R>
   implements SourceSink<T>, AttemptSink<T, R>, RetrySink<T, R>, DeadlineSink<T, R>, FallbackSink<T, R>
 {
-  /** Values that arrived while no slot was free; they start in arrival order. */
-  private readonly buffer = new Fifo<T>();
+  /** Values that arrived while no slot was free; they start in arrival order. Read by the view. */
+  readonly buffer = new Fifo<T>();
   /** Index of the next value to start; values start in source order, so it is also its source index. */
-  private nextIndex = 0;
+  nextIndex = 0;
   /** The source completed: complete once nothing is held or buffered. */
   private sourceDone = false;
   /** A drain loop is on the stack: work found meanwhile is left to it, which keeps the stack flat. */
@@ -88,11 +73,7 @@ export class OperatorCore<T, R>
     try {
       if (options.isBarrier !== null && options.isBarrier(value)) {
         parts.invocation.flush();
-        const barrier = new Entry<T, R>(value, index, undefined);
-        barrier.state = EntryState.Barrier;
-        barrier.add(value as unknown as R);
-        parts.queue.pushBarrier(barrier);
-        return;
+        return parts.queue.pushBarrier(Entry.barrier<T, R>(value, index));
       }
       if (options.key !== null) key = options.key(value);
     } catch (error) {
@@ -149,19 +130,16 @@ export class OperatorCore<T, R>
 
   /** The one completion predicate: the source is done and nothing is held or buffered. */
   private completeIfDrained(): void {
-    if (this.parts.queue.size === 0 && this.buffer.length === 0) this.end('completed');
+    if (this.parts.queue.size > 0 || this.buffer.length > 0) return;
+    // The status first: completing tears down, which reports 'unsubscribed' only while active.
+    this.status = 'completed';
+    this.out.complete();
   }
 
   private fail(error: unknown): void {
-    if (!this.out.closed) this.end('errored', error);
-  }
-
-  private end(status: 'completed' | 'errored', error?: unknown): void {
-    // Tell the monitor first: ending the output tears down, and teardown reports 'unsubscribed'
-    // only if nothing ended the subscription before.
-    this.status = status;
-    if (status === 'completed') this.out.complete();
-    else this.out.error(error);
+    if (this.out.closed) return;
+    this.status = 'errored';
+    this.out.error(error);
   }
 
   private status: 'active' | 'completed' | 'errored' = 'active';
@@ -173,33 +151,13 @@ export class OperatorCore<T, R>
   }
 
   attemptCompleted(entry: Entry<T, R>): void {
-    const { retry } = this.parts;
-    if (retry !== null) {
-      let again: boolean;
-      try {
-        again = retry.afterResult(entry);
-      } catch (error) {
-        this.fail(error);
-        return;
-      }
-      if (again) return this.retryLater(entry);
-    }
+    if (this.retried(entry, false, undefined)) return;
     this.parts.deadlines.untrack(entry);
     this.finish(entry);
   }
 
   attemptFailed(entry: Entry<T, R>, error: unknown): void {
-    const { retry } = this.parts;
-    if (retry !== null) {
-      let again: boolean;
-      try {
-        again = retry.afterError(entry, error);
-      } catch (predicateError) {
-        this.fail(predicateError);
-        return;
-      }
-      if (again) return this.retryLater(entry);
-    }
+    if (this.retried(entry, true, error)) return;
     const { onError } = this.options;
     entry.abort(error);
     if (this.parts.probe !== null) this.parts.probe.failed();
@@ -213,24 +171,32 @@ export class OperatorCore<T, R>
     this.fail(error);
   }
 
-  private retryLater(entry: Entry<T, R>): void {
+  /**
+   * Hands the entry to retry if its config wants another attempt, and says whether it did. A
+   * predicate or delay function that throws fails the output (that too counts as taken).
+   */
+  private retried(entry: Entry<T, R>, failed: boolean, error: unknown): boolean {
     const { retry, deadlines, invocation, probe } = this.parts;
+    if (retry === null) return false;
     let ms: number;
     try {
-      ms = retry!.delay(entry);
-    } catch (error) {
-      this.fail(error);
-      return;
+      if (!(failed ? retry.afterError(entry, error) : retry.afterResult(entry))) return false;
+      ms = retry.delay(entry);
+    } catch (userError) {
+      this.fail(userError);
+      return true;
     }
     // An immediate retry lets no timer run: the deadline is looked at here instead.
     if (ms === 0 && deadlines.isDue(entry)) {
       deadlines.untrack(entry);
-      return this.deadlineExpired(entry);
+      this.deadlineExpired(entry);
+      return true;
     }
-    retry!.prepare(entry, ms);
+    retry.prepare(entry, ms);
     if (probe !== null) probe.retried();
     if (ms === 0) invocation.retry(entry);
     if (!this.draining) deadlines.endOfBurst();
+    return true;
   }
 
   retryDue(entry: Entry<T, R>): void {
@@ -275,78 +241,21 @@ export class OperatorCore<T, R>
     this.drain();
   }
 
-  // --- what a monitor reads ---------------------------------------------------------------------
-
-  watched(): WatchedSubscription<T> {
-    // Read through `parts` at each call: the monitor is given this before the parts exist.
-    const { parts } = this;
-    return {
-      inFlight: () => parts.deadlines.size + parts.fallbacks.size,
-      fallbacksRunning: () => parts.fallbacks.size,
-      held: () => parts.queue.size,
-      buffered: () => this.buffer.length,
-      oldestAge: () => oldestAge(parts.deadlines.list.head, parts.fallbacks.list.head, parts.clock.now()),
-      pending: () => this.pending(),
-      commitIndex: () => {
-        const pending = this.pending();
-        return pending.length > 0 ? pending[0].index : this.nextIndex + this.buffer.length;
-      },
-    };
-  }
-
-  private pending(): PendingInput<T>[] {
-    const { deadlines, fallbacks, queue, invocation } = this.parts;
-    return pendingInputs({
-      timed: deadlines.list,
-      fallbacks: fallbacks.list,
-      queue,
-      waitingForCall: (visit) => invocation.forEachWaiting?.(visit),
-      buffer: this.buffer,
-      nextIndex: this.nextIndex,
-    });
-  }
+  /** The view a monitor reads (made once, before the parts exist: it reads them when called). */
+  readonly view: WatchedSubscription<T> = monitorView(this.parts, () => this);
 
   // --- teardown ---------------------------------------------------------------------------------
 
   /** Stops every call, retry, fallback and timer and aborts every unfinished entry; runs once, with `out`. */
   teardown(): void {
     const { parts } = this;
-    if (parts.probe !== null) {
-      const pending = this.pending();
-      const commitIndex = pending.length > 0 ? pending[0].index : this.nextIndex + this.buffer.length;
-      parts.probe.ended(this.status === 'active' ? 'unsubscribed' : this.status, pending, commitIndex);
-    }
+    if (parts.probe !== null)
+      reportEnd(parts.probe, this.view, this.status === 'active' ? 'unsubscribed' : this.status);
     const reason = teardownReason(this.options.operator, this.status);
     parts.invocation.teardown();
-    for (let entry = parts.deadlines.takeAll(); entry !== null;) entry = cancel(entry, reason);
-    for (let entry = parts.fallbacks.takeAll(); entry !== null;) entry = cancel(entry, null);
+    for (let entry = parts.deadlines.takeAll(); entry !== null;) entry = entry.cancel(reason);
+    for (let entry = parts.fallbacks.takeAll(); entry !== null;) entry = entry.cancel(null);
     this.buffer.clear();
     parts.queue.clear();
   }
-}
-
-/** Cancels one entry of a list being emptied and returns the next; `reason` aborts its signal. */
-function cancel<T, R>(entry: Entry<T, R>, reason: unknown): Entry<T, R> | null {
-  const next = entry.next;
-  entry.prev = entry.next = null;
-  entry.state = EntryState.Cancelled;
-  entry.stop();
-  if (reason !== null) entry.abort(reason);
-  return next;
-}
-
-/**
- * The reason a signal is aborted with when the subscription ends before the element's result: a
- * DOMException named 'AbortError', as `fetch` users check for, saying what ended it.
- */
-function teardownReason(operator: string, status: 'active' | 'completed' | 'errored'): unknown {
-  const why = status === 'errored' ? 'the output errored' : 'the subscription was unsubscribed';
-  return new DOMException(`${operator}: ${why} before this element's result`, 'AbortError');
-}
-
-function oldestAge<T, R>(timed: Entry<T, R> | null, fallback: Entry<T, R> | null, now: number): number {
-  let oldest = Infinity;
-  if (timed !== null && timed.startedAt >= 0) oldest = timed.startedAt;
-  for (let e = fallback; e !== null; e = e.next) if (e.startedAt >= 0 && e.startedAt < oldest) oldest = e.startedAt;
-  return oldest === Infinity ? 0 : Math.max(0, now - oldest);
 }

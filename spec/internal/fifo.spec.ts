@@ -81,10 +81,32 @@ describe('Fifo memory', () => {
     for (let i = 0; i < 100_000; i++) fifo.push(i);
     const slots = () => (fifo as unknown as { items: unknown[] }).items.length;
     expect(slots()).toBe(131_072);
-    for (let i = 0; i < 100_000; i++) expect(fifo.shift()).toBe(i);
+    let outOfOrder = 0;
+    for (let i = 0; i < 100_000; i++) if (fifo.shift() !== i) outOfOrder++;
+    expect(outOfOrder).toBe(0);
     expect(fifo.length).toBe(0);
     expect(slots()).toBe(16);
     fifo.push(7);
     expect(fifo.shift()).toBe(7);
+  });
+
+  it('shrinks while a backlog falls but never empties (1,000,000 at once, then a steady ~1,000)', () => {
+    const fifo = new Fifo<number>();
+    for (let i = 0; i < 1_000_000; i++) fifo.push(i);
+    expect(fifo.slots).toBe(1_048_576);
+    let next = 0;
+    let outOfOrder = 0;
+    // Drain to a backlog of 1,000, then keep it steady: one in, one out, 100,000 times.
+    while (fifo.length > 1000) if (fifo.shift() !== next++) outOfOrder++;
+    let pushed = 1_000_000;
+    for (let i = 0; i < 100_000; i++) {
+      fifo.push(pushed++);
+      if (fifo.shift() !== next++) outOfOrder++;
+    }
+    expect(outOfOrder).toBe(0);
+    expect(fifo.length).toBe(1000);
+    // At most 4x the backlog (a quarter full before halving), not the peak: 4,096 slots, ~32 KB.
+    expect(fifo.slots).toBeLessThanOrEqual(4096);
+    expect(fifo.slots).toBeGreaterThanOrEqual(1024);
   });
 });
