@@ -23,6 +23,7 @@ const IDLE: AsyncWaitFigures = Object.freeze({
   retried: 0,
   failed: 0,
   fallbacks: 0,
+  dropped: 0,
   latency: Object.freeze({ count: 0, mean: 0, max: 0, p50: 0, p99: 0 }),
 });
 

@@ -57,6 +57,8 @@ export interface AsyncWaitFigures {
   readonly failed: number;
   /** Values replaced by an `onTimeout` or `onError` fallback. */
   readonly fallbacks: number;
+  /** Values dropped by the input buffer's overflow policy (`dropOldest` / `dropNewest`). */
+  readonly dropped: number;
   /** Latency of each call of `fn`, from the call to the end of its inner. */
   readonly latency: LatencyFigures;
 }

@@ -82,6 +82,19 @@ export interface AsyncWaitConfig<T, R> {
    * Reads the figures and the pending inputs of the latest subscription; see {@link AsyncWaitMonitor}.
    */
   monitor?: AsyncWaitMonitor<T>;
+  /**
+   * Most source values waiting for a free slot (the input buffer). Integer >= 0, or `Infinity`
+   * (the default: an RxJS push source cannot be paused, so by default nothing is refused). For
+   * a source that can be paused, read it with the pull front instead (docs/backpressure.md).
+   */
+  bufferSize?: number;
+  /**
+   * What a value does when it arrives to a full input buffer (only with a finite `bufferSize`):
+   * `'error'` (the default) errors the output with {@link BufferOverflowError}, which carries the
+   * counts; `'dropOldest'` drops the longest-waiting value, `'dropNewest'` the arriving one. A
+   * dropped value is counted in the monitor's `dropped` and never listed in `pending()`.
+   */
+  overflow?: 'error' | 'dropOldest' | 'dropNewest';
 }
 
 /**

@@ -72,7 +72,11 @@ describe.each(operators)('%s: fault kinds', (_name, operator) => {
       const source = new Subject<number>();
       const { log, observer } = record<number | string>();
       source
-        .pipe(operator((v: number) => (v === 1 ? (make() as never) : [v]), { onError: () => ['fallback'] }))
+        .pipe(
+          operator<number, number | string>((v) => (v === 1 ? (make() as never) : [v]), {
+            onError: () => ['fallback'],
+          }),
+        )
         .subscribe(observer);
       for (const v of [0, 1, 2, 3]) expect(() => source.next(v)).not.toThrow();
       source.complete();
@@ -141,7 +145,7 @@ describe.each(operators)('%s: fault kinds', (_name, operator) => {
         },
       };
       of('a')
-        .pipe(operator(() => thenable as never))
+        .pipe(operator<string, string>(() => thenable as never))
         .subscribe(observer);
       return Promise.resolve().then(() => expect(log).toEqual({ values: ['A'], error: undefined, completed: true }));
     });

@@ -5,6 +5,7 @@ import { Clock } from './clock.js';
 import { Deadlines } from './deadlines.js';
 import type { Entry } from './entry.js';
 import { Fallbacks } from './fallbacks.js';
+import { InputBuffer } from './inputBuffer.js';
 import type { Invocation } from './invocation.js';
 import type { MonitorProbe } from './monitorProtocol.js';
 import { OperatorCore } from './operatorCore.js';
@@ -29,6 +30,16 @@ export interface CoreParts<T, R> {
   readonly fallbacks: Fallbacks<T, R>;
   readonly clock: Clock;
   readonly probe: MonitorProbe | null;
+  /** Values received and not started yet. */
+  readonly input: InputBuffer<T>;
+  /** A pull source's reader, told how many more values there is room for; null for a push source. */
+  readonly demand: Demand | null;
+}
+
+/** Reads a pull source on demand (see docs/architecture.md). */
+export interface Demand {
+  /** There is room for `count` more values (beyond those already requested and not yet received). */
+  request(count: number): void;
 }
 
 /**
@@ -45,6 +56,8 @@ export function assemble<T, R>(
   const core = new OperatorCore<T, R>(out, options, parts);
   const probe: MonitorProbe | null = options.monitor === null ? null : options.monitor.watch(core.view);
   parts.clock = clock;
+  parts.input = new InputBuffer<T>(options.bufferSize, options.overflow);
+  parts.demand = null;
   parts.probe = probe;
   parts.queue = createQueue<Entry<T, R>>(mode, options);
   parts.admission = new CapacityAdmission(options.capacity);

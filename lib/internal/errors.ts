@@ -41,3 +41,42 @@ export function teardownReason(operator: string, status: 'active' | 'completed' 
   const why = status === 'errored' ? 'the output errored' : 'the subscription was unsubscribed';
   return new DOMException(`${operator}: ${why} before this element's result`, 'AbortError');
 }
+
+/** What a BufferOverflowError reads of the input buffer. */
+interface BufferCounts {
+  readonly bufferSize: number;
+  readonly received: number;
+}
+
+/**
+ * The error an output fails with when a value arrives while the input buffer already holds
+ * `bufferSize` values and `overflow` is 'error' (the default): nothing is dropped silently.
+ * It carries the counts, to size the buffer or find the burst.
+ */
+export class BufferOverflowError extends Error {
+  /** The buffer's size: values it held when this one arrived. */
+  readonly bufferSize: number;
+  /** Values received from the source, this one included. */
+  readonly received: number;
+  /** Entries held (counted against capacity) when it arrived. */
+  readonly held: number;
+
+  /**
+   * Made by the operators.
+   *
+   * @param operator The operator's name, for the message.
+   * @param counts The buffer's size and the values received.
+   * @param held Entries held when the value arrived.
+   */
+  constructor(operator: string, counts: BufferCounts, held: number) {
+    super(
+      `${operator}: the input buffer is full (bufferSize ${counts.bufferSize}, ${held} held, ` +
+        `${counts.received} received): value ${counts.received - 1} does not fit`,
+    );
+    this.name = 'BufferOverflowError';
+    this.bufferSize = counts.bufferSize;
+    this.received = counts.received;
+    this.held = held;
+    Object.setPrototypeOf(this, new.target.prototype);
+  }
+}

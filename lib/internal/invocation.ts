@@ -19,6 +19,11 @@ export interface Invocation<T, R> {
   flush(): void;
   /** The subscription ended: forget every entry still waiting for a call. */
   teardown(): void;
+  /**
+   * The entry's result is final (its call, retries and fallback are over): a gate that counts
+   * what runs releases its permit here. Not called for entries torn down (see `teardown`).
+   */
+  settled?(entry: Entry<T, R>): void;
   /** Visits entries admitted but waiting for their call, for the pending inputs (none here by default). */
   forEachWaiting?(visit: (entry: Entry<T, R>) => void): void;
 }

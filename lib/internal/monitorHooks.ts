@@ -19,6 +19,7 @@ export class MonitorHooks<T> implements MonitorProbe {
   private retried_ = 0;
   private failed_ = 0;
   private fallbacks = 0;
+  private dropped_ = 0;
   /** Calls of fn, and those of them still running when fn returned (timed from then on). */
   private calls = 0;
   private timedCalls = 0;
@@ -53,6 +54,9 @@ export class MonitorHooks<T> implements MonitorProbe {
   }
   fallback(): void {
     this.fallbacks++;
+  }
+  dropped(): void {
+    this.dropped_++;
   }
   called(): void {
     this.calls++;
@@ -101,6 +105,7 @@ export class MonitorHooks<T> implements MonitorProbe {
       retried: this.retried_,
       failed: this.failed_,
       fallbacks: this.fallbacks,
+      dropped: this.dropped_,
       latency: {
         count: latency.count,
         mean: latency.mean,

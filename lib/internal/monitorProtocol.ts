@@ -40,6 +40,8 @@ export interface MonitorProbe {
   retried(): void;
   failed(): void;
   fallback(): void;
+  /** A value was dropped by the input buffer's overflow policy. */
+  dropped(): void;
   /** A call of `fn` began. */
   called(): void;
   /** A call outlived its `fn` call and is being timed from now on. */

@@ -3,41 +3,31 @@ import type { Entry } from './entry.js';
 import type { MonitorProbe, WatchedSubscription } from './monitorProtocol.js';
 import type { CoreParts } from './assemble.js';
 import { pendingInputs } from './pending.js';
-import type { Fifo } from './queues/fifo.js';
-
-/** What of the core's own state the view reads: its input buffer and the next source index. */
-export interface InputState<T> {
-  readonly buffer: Fifo<T>;
-  readonly nextIndex: number;
-}
 
 /**
  * What a monitor reads of one subscription, live, from its parts (Flink's metrics and its
  * checkpointed in-flight inputs). Read through `parts` at each call: the monitor is given the view
  * before the parts are made.
  */
-export function monitorView<T, R>(parts: CoreParts<T, R>, input: () => InputState<T>): WatchedSubscription<T> {
+export function monitorView<T, R>(parts: CoreParts<T, R>): WatchedSubscription<T> {
   const pending = (): PendingInput<T>[] => {
-    const { buffer, nextIndex } = input();
     return pendingInputs({
       timed: parts.deadlines.list,
       fallbacks: parts.fallbacks.list,
       queue: parts.queue,
       waitingForCall: (visit) => parts.invocation.forEachWaiting?.(visit),
-      buffer,
-      nextIndex,
+      input: parts.input,
     });
   };
   const commitIndex = (): number => {
     const list = pending();
-    const { buffer, nextIndex } = input();
-    return list.length > 0 ? list[0].index : nextIndex + buffer.length;
+    return list.length > 0 ? list[0].index : parts.input.received;
   };
   return {
     inFlight: () => parts.deadlines.size + parts.fallbacks.size,
     fallbacksRunning: () => parts.fallbacks.size,
     held: () => parts.queue.size,
-    buffered: () => input().buffer.length,
+    buffered: () => parts.input.length,
     oldestAge: () => oldestAge(parts.deadlines.list.head, parts.fallbacks.list.head, parts.clock.now()),
     pending,
     commitIndex,

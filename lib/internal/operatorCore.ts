@@ -8,7 +8,8 @@ import type { WatchedSubscription } from './monitorProtocol.js';
 import type { CoreParts } from './assemble.js';
 import type { AsyncWaitOptions } from './options.js';
 import { monitorView, reportEnd } from './monitorView.js';
-import { Fifo } from './queues/fifo.js';
+import { BufferOverflowError } from './errors.js';
+import { DROPPED, OVERFLOW } from './inputBuffer.js';
 import type { RetrySink } from './retry.js';
 import type { SourceSink } from './subscribers.js';
 
@@ -22,10 +23,6 @@ import type { SourceSink } from './subscribers.js';
 export class OperatorCore<T, R>
   implements SourceSink<T>, AttemptSink<T, R>, RetrySink<T, R>, DeadlineSink<T, R>, FallbackSink<T, R>
 {
-  /** Values that arrived while no slot was free; they start in arrival order. Read by the view. */
-  readonly buffer = new Fifo<T>();
-  /** Index of the next value to start; values start in source order, so it is also its source index. */
-  nextIndex = 0;
   /** The source completed: complete once nothing is held or buffered. */
   private sourceDone = false;
   /** A drain loop is on the stack: work found meanwhile is left to it, which keeps the stack flat. */
@@ -44,13 +41,16 @@ export class OperatorCore<T, R>
   // --- the source -------------------------------------------------------------------------------
 
   sourceValue(value: T): void {
-    if (this.draining || !this.parts.admission.admits(this.parts.queue.size)) {
-      this.buffer.push(value);
+    const { input, admission, queue, probe } = this.parts;
+    if (this.draining || !admission.admits(queue.size)) {
+      const outcome = input.push(value);
+      if (outcome === OVERFLOW) this.fail(new BufferOverflowError(this.options.operator, input, queue.size));
+      else if (outcome === DROPPED && probe !== null) probe.dropped();
       return;
     }
     // Outside a drain loop nothing is buffered unless no slot is free, so this value starts now.
     this.draining = true;
-    this.start(value);
+    this.start(value, input.receive());
     this.drainLoop();
   }
 
@@ -66,9 +66,8 @@ export class OperatorCore<T, R>
 
   // --- admission and emission -------------------------------------------------------------------
 
-  private start(value: T): void {
+  private start(value: T, index: number): void {
     const { options, parts } = this;
-    const index = this.nextIndex++;
     let key: unknown;
     try {
       if (options.isBarrier !== null && options.isBarrier(value)) {
@@ -96,21 +95,23 @@ export class OperatorCore<T, R>
 
   /** Emits what the queue releases and starts buffered values as slots free up; `draining` is set. */
   private drainLoop(): void {
-    const { out, buffer, parts } = this;
-    const { queue, admission } = parts;
+    const { out, parts } = this;
+    const { queue, admission, input } = parts;
     for (;;) {
       const ready = queue.poll();
       if (ready !== undefined) {
         this.emit(ready);
         if (out.closed) return;
-      } else if (buffer.length > 0 && admission.admits(queue.size)) {
-        this.start(buffer.shift());
+      } else if (input.length > 0 && admission.admits(queue.size)) {
+        this.start(input.shift(), input.shiftedIndex);
         if (out.closed) return;
       } else break;
     }
     this.draining = false;
     parts.deadlines.endOfBurst();
     if (this.sourceDone) this.completeIfDrained();
+    // A pull source reads as many more values as there is room for.
+    else if (parts.demand !== null && !out.closed) parts.demand.request(admission.room(queue.size) - input.length);
   }
 
   private emit(entry: Entry<T, R>): void {
@@ -130,7 +131,7 @@ export class OperatorCore<T, R>
 
   /** The one completion predicate: the source is done and nothing is held or buffered. */
   private completeIfDrained(): void {
-    if (this.parts.queue.size > 0 || this.buffer.length > 0) return;
+    if (this.parts.queue.size > 0 || this.parts.input.length > 0) return;
     // The status first: completing tears down, which reports 'unsubscribed' only while active.
     this.status = 'completed';
     this.out.complete();
@@ -237,12 +238,13 @@ export class OperatorCore<T, R>
 
   private finish(entry: Entry<T, R>): void {
     entry.state = EntryState.Done;
+    this.parts.invocation.settled?.(entry);
     this.parts.queue.complete(entry);
     this.drain();
   }
 
   /** The view a monitor reads (made once, before the parts exist: it reads them when called). */
-  readonly view: WatchedSubscription<T> = monitorView(this.parts, () => this);
+  readonly view: WatchedSubscription<T> = monitorView(this.parts);
 
   // --- teardown ---------------------------------------------------------------------------------
 
@@ -255,7 +257,7 @@ export class OperatorCore<T, R>
     parts.invocation.teardown();
     for (let entry = parts.deadlines.takeAll(); entry !== null;) entry = entry.cancel(reason);
     for (let entry = parts.fallbacks.takeAll(); entry !== null;) entry = entry.cancel(null);
-    this.buffer.clear();
+    parts.input.clear();
     parts.queue.clear();
   }
 }

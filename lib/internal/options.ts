@@ -1,6 +1,7 @@
 import { asyncScheduler, type ObservableInput, type SchedulerLike } from 'rxjs';
 import type { AsyncFunction, AsyncRetryConfig, AsyncWaitBarrierConfig, AsyncWaitConfig } from '../types.js';
 import { argumentError, delayError, isIntegerOrInfinity } from './describe.js';
+import type { Overflow } from './inputBuffer.js';
 import { monitorEndpoint, type MonitorEndpoint } from './monitorProtocol.js';
 
 /** The operator's arguments, checked and with defaults filled in. */
@@ -18,6 +19,10 @@ export interface AsyncWaitOptions<T, R> {
   readonly isBarrier: ((value: T) => boolean) | null;
   /** The monitor's endpoint (from any copy of the package), or null. */
   readonly monitor: MonitorEndpoint | null;
+  /** Most values waiting for a slot; Infinity: unbounded. */
+  readonly bufferSize: number;
+  /** What a full input buffer does with one more value. */
+  readonly overflow: Overflow;
 }
 
 export interface RetryOptions<T, R> {
@@ -41,7 +46,10 @@ const CONFIG_KEYS = [
   'key',
   'isBarrier',
   'monitor',
+  'bufferSize',
+  'overflow',
 ];
+const OVERFLOWS: readonly Overflow[] = ['error', 'dropOldest', 'dropNewest'];
 const RETRY_KEYS = ['count', 'delay', 'ifError', 'ifResult'];
 
 /**
@@ -98,7 +106,34 @@ export function parseOptions<T, R>(
     key: check.optionalFn('config.key', config.key),
     isBarrier: check.optionalFn('config.isBarrier', config.isBarrier),
     monitor: check.monitor('config.monitor', config.monitor),
+    ...parseBuffer(check, config.bufferSize, config.overflow),
   };
+}
+
+function parseBuffer(
+  check: ArgumentChecker,
+  bufferSize: unknown,
+  overflow: unknown,
+): Pick<AsyncWaitOptions<unknown, unknown>, 'bufferSize' | 'overflow'> {
+  if (bufferSize === undefined) {
+    if (overflow !== undefined) {
+      throw check.error(
+        TypeError,
+        'config.overflow',
+        'given only with a finite `bufferSize` (the buffer is unbounded without one)',
+        overflow,
+      );
+    }
+    return { bufferSize: Infinity, overflow: 'error' };
+  }
+  if (typeof bufferSize !== 'number') throw check.error(TypeError, 'config.bufferSize', 'a number', bufferSize);
+  if (!(bufferSize >= 0) || !isIntegerOrInfinity(bufferSize)) {
+    throw check.error(RangeError, 'config.bufferSize', 'an integer from 0 and up or `Infinity`', bufferSize);
+  }
+  if (overflow !== undefined && !OVERFLOWS.includes(overflow as Overflow)) {
+    throw check.error(TypeError, 'config.overflow', "one of 'error', 'dropOldest', 'dropNewest'", overflow);
+  }
+  return { bufferSize, overflow: (overflow as Overflow | undefined) ?? 'error' };
 }
 
 function parseRetry<T, R>(check: ArgumentChecker, retry: AsyncRetryConfig<T, R>): RetryOptions<T, R> {
