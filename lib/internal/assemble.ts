@@ -50,6 +50,7 @@ export function assemble<T, R>(
   out: Subscriber<R>,
   options: AsyncWaitOptions<T, R>,
   mode: OutputMode,
+  extensions: EngineExtensions<T, R> = {},
 ): OperatorCore<T, R> {
   const clock = new Clock(options.scheduler);
   const parts = {} as Mutable<CoreParts<T, R>>;
@@ -57,15 +58,30 @@ export function assemble<T, R>(
   const probe: MonitorProbe | null = options.monitor === null ? null : options.monitor.watch(core.view);
   parts.clock = clock;
   parts.input = new InputBuffer<T>(options.bufferSize, options.overflow);
-  parts.demand = null;
+  parts.demand = extensions.demand?.(core, parts) ?? null;
   parts.probe = probe;
   parts.queue = createQueue<Entry<T, R>>(mode, options);
-  parts.admission = new CapacityAdmission(options.capacity);
+  parts.admission = extensions.admission?.(parts) ?? new CapacityAdmission(options.capacity);
   parts.deadlines = new Deadlines<T, R>(options.timeout, options.scheduler, clock, core, probe !== null);
   parts.retry = options.retry === null ? null : new Retry(options.retry, options.operator, options.scheduler, core);
   parts.fallbacks = new Fallbacks<T, R>(core, clock);
-  parts.invocation = new ElementInvocation<T, R>(options.fn, core, clock, probe);
+  parts.invocation =
+    extensions.invocation?.(core, parts) ?? new ElementInvocation<T, R>(options.fn, core, clock, probe);
   return core;
+}
+
+/**
+ * The parts an operator built on this engine may replace (see docs/architecture.md): each is made
+ * once per subscription, in this order after the others: demand (first, so that it sees the
+ * buffer), admission, invocation (last, so that a wrapper sees every other part).
+ */
+export interface EngineExtensions<T, R> {
+  /** Reads a pull source on demand (the pull front); the core tells it how much room there is. */
+  demand?(core: OperatorCore<T, R>, parts: CoreParts<T, R>): Demand;
+  /** Replaces capacity as the admission policy (e.g. to count output a consumer has not taken). */
+  admission?(parts: CoreParts<T, R>): Admission;
+  /** Replaces one call per element (batching), or wraps it (a gate: maxInFlight, rate limits). */
+  invocation?(core: OperatorCore<T, R>, parts: CoreParts<T, R>): Invocation<T, R>;
 }
 
 type Mutable<O> = { -readonly [K in keyof O]: O[K] };
