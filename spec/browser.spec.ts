@@ -201,6 +201,7 @@ type PageWindow = { scenarios: Scenarios };
 const record: Record<string, unknown> = {};
 
 beforeAll(async () => {
+  const executablePath = findChromium();
   work = mkdtempSync(join(tmpdir(), 'rxjs-async-io-browser-'));
   build = join(work, 'esm');
   profile = join(work, 'profile');
@@ -209,31 +210,36 @@ beforeAll(async () => {
   await new Promise<void>((done) => server!.listen(0, '127.0.0.1', done));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  // The build and the browser's start-up are independent: overlap them.
-  const built = promisify(execFile)(
-    process.execPath,
-    [join(repo, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.esm.json', '--outDir', build],
-    { cwd: repo },
-  );
-  browser = await launch({
-    executablePath: findChromium(),
-    headless: true,
-    // A pipe instead of a debugging port: the browser listens on no address at all.
-    pipe: true,
-    userDataDir: profile,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  await built;
+  // The build and the browser's start-up are independent: overlap them, but let both finish before
+  // failing, so that afterAll neither misses a browser nor removes a directory tsc is writing to.
+  const [built, started] = await Promise.allSettled([
+    promisify(execFile)(
+      process.execPath,
+      [join(repo, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.esm.json', '--outDir', build],
+      { cwd: repo },
+    ),
+    launch({
+      executablePath,
+      headless: true,
+      // A pipe instead of a debugging port: the browser listens on no address at all.
+      pipe: true,
+      userDataDir: profile,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    }),
+  ]);
+  if (started.status === 'fulfilled') browser = started.value;
+  if (built.status === 'rejected') throw built.reason;
+  if (started.status === 'rejected') throw started.reason;
 
-  page = await browser.newPage();
+  page = await browser!.newPage();
   page.on('pageerror', (error) => pageErrors.push(`pageerror: ${String(error)}`));
   page.on('console', (message) => {
     if (message.type() === 'error') pageErrors.push(`console: ${message.text()}`);
