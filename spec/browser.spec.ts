@@ -30,7 +30,10 @@ jest.setTimeout(60_000);
 const START_LIMIT_MS = 150_000;
 
 const repo = resolve(__dirname, '..');
-/** Long enough for a request to reach the server on a loaded machine; the hanging calls wait it out. */
+/**
+ * The per-call timeout: long enough for the immediate calls to be answered and the hanging one to
+ * reach the server on a loaded machine; each timeout scenario waits it out once.
+ */
 const TIMEOUT_MS = 2_000;
 
 /** Where `chromium` is on PATH (Debian's package puts it in /usr/bin); `.ci/run` installs it when missing. */
