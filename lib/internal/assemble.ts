@@ -8,6 +8,9 @@ import { Fallbacks } from './fallbacks.js';
 import { InputBuffer } from './inputBuffer.js';
 import type { Invocation } from './invocation.js';
 import type { MonitorProbe } from './monitorProtocol.js';
+import type { CoreParts, Demand } from './coreParts.js';
+// Re-exported for parts that extend the engine (they meet the core through assemble).
+export type { CoreParts, Demand } from './coreParts.js';
 import { OperatorCore } from './operatorCore.js';
 import type { AsyncWaitOptions } from './options.js';
 import { BarrierQueue } from './queues/barrierQueue.js';
@@ -19,28 +22,6 @@ import { Retry } from './retry.js';
 
 /** The one difference between the two operators: the order in which the queue releases results. */
 export type OutputMode = 'ordered' | 'unordered';
-
-/** The parts a core is built from; `assemble` makes them for one subscription. */
-export interface CoreParts<T, R> {
-  readonly queue: EntryQueue<Entry<T, R>>;
-  readonly admission: Admission;
-  readonly invocation: Invocation<T, R>;
-  readonly deadlines: Deadlines<T, R>;
-  readonly retry: Retry<T, R> | null;
-  readonly fallbacks: Fallbacks<T, R>;
-  readonly clock: Clock;
-  readonly probe: MonitorProbe | null;
-  /** Values received and not started yet. */
-  readonly input: InputBuffer<T>;
-  /** A pull source's reader, told how many more values there is room for; null for a push source. */
-  readonly demand: Demand | null;
-}
-
-/** Reads a pull source on demand (see docs/architecture.md). */
-export interface Demand {
-  /** There is room for `count` more values (beyond those already requested and not yet received). */
-  request(count: number): void;
-}
 
 /**
  * Builds the parts of one subscription and the core that joins them. The parts need the core as

@@ -1,7 +1,7 @@
 import type { PendingInput } from '../figures.js';
 import type { Entry } from './entry.js';
 import type { MonitorProbe, WatchedSubscription } from './monitorProtocol.js';
-import type { CoreParts } from './assemble.js';
+import type { CoreParts } from './coreParts.js';
 import { pendingInputs } from './pending.js';
 
 /**

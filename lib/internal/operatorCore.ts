@@ -5,7 +5,7 @@ import { AsyncTimeoutError, teardownReason } from './errors.js';
 import type { FallbackSink } from './fallbacks.js';
 import type { AttemptSink } from './invocation.js';
 import type { WatchedSubscription } from './monitorProtocol.js';
-import type { CoreParts } from './assemble.js';
+import type { CoreParts } from './coreParts.js';
 import type { AsyncWaitOptions } from './options.js';
 import { monitorView, reportEnd } from './monitorView.js';
 import { BufferOverflowError } from './errors.js';
