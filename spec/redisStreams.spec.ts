@@ -47,6 +47,7 @@ interface WorkerFigures {
   written: number;
   fallbacks: number;
   acked: number;
+  unwrittenPeak: number;
   rssPeak: number;
 }
 
@@ -348,7 +349,7 @@ beforeAll(async () => {
   const perWorker = run.workers
     .map(({ name, figures }) => {
       const f = figures as WorkerFigures;
-      return `  ${name}: read ${f.read} (claimed ${f.claimed}), written ${f.written}, acked ${f.acked}, peak RSS ${mb(f.rssPeak)}${name === victim?.name ? ' (SIGKILLed)' : ''}`;
+      return `  ${name}: read ${f.read} (claimed ${f.claimed}), written ${f.written}, acked ${f.acked}, at most ${f.unwrittenPeak} read and unwritten, peak RSS ${mb(f.rssPeak)}${name === victim?.name ? ' (SIGKILLed)' : ''}`;
     })
     .join('\n');
   console.log(

@@ -57,7 +57,11 @@ class PermanentError extends Error {}
 
 // --- figures -----------------------------------------------------------------------------------
 
-const figures = { consumer, read: 0, claimed: 0, written: 0, fallbacks: 0, acked: 0, rssPeak: 0 };
+// `unwrittenPeak`: most entries read from the stream and not yet written as results, at any time:
+// what the pull front holds (plus the one result being written). A pull front with backpressure
+// keeps it at most capacity + its prefetch + 1, at any speed; a push front lets it grow to
+// whatever the worker managed to read.
+const figures = { consumer, read: 0, claimed: 0, written: 0, fallbacks: 0, acked: 0, unwrittenPeak: 0, rssPeak: 0 };
 const sampleRss = () => {
   const rss = process.memoryUsage.rss();
   if (rss > figures.rssPeak) figures.rssPeak = rss;
@@ -105,6 +109,7 @@ async function* entries() {
     ledger.read(entry.id);
     figures.read++;
     if (entry.claimed) figures.claimed++;
+    if (figures.read - figures.written > figures.unwrittenPeak) figures.unwrittenPeak = figures.read - figures.written;
     yield entry;
   }
 }
