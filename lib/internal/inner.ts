@@ -76,37 +76,46 @@ function takeThenable<T, R>(
 ): void {
   entry.running = PENDING_PROMISE;
   const { attempt, state } = entry;
-  // A settlement counts once, for the attempt (or fallback) that made it, and only if nothing
-  // stopped it meanwhile: a Promise cannot be cancelled, only ignored.
-  const current = () => entry.running === PENDING_PROMISE && entry.attempt === attempt && entry.state === state;
   let synchronous = true;
-  const settle = (ok: boolean, outcome: unknown) => {
-    if (!current()) return;
-    entry.running = null;
-    if (ok) entry.add(outcome as R);
-    const { clock } = owner;
-    // Settled in a microtask: further settlements are likely queued behind this one, and clock
-    // work may wait for the end of their burst. A thenable that settles inside `then` is not one.
-    const outer = clock.settling;
-    clock.settling = !synchronous;
-    try {
-      if (ok) owner.innerCompleted(entry);
-      else owner.innerErrored(entry, outcome);
-    } finally {
-      clock.settling = outer;
-    }
-  };
   try {
     then.call(
       thenable,
-      (value) => settle(true, value),
-      (error: unknown) => settle(false, error),
+      (value) => settle(owner, entry, attempt, state, !synchronous, true, value),
+      (error: unknown) => settle(owner, entry, attempt, state, !synchronous, false, error),
     );
   } catch (error) {
     // A+ 2.3.3.3.4: a throw from `then` rejects, unless a callback was called first.
-    settle(false, error);
+    settle(owner, entry, attempt, state, false, false, error);
+  }
+  synchronous = false;
+}
+
+/**
+ * A thenable settled. It counts once, for the attempt (or fallback) that made it, and only if
+ * nothing stopped it meanwhile: a Promise cannot be cancelled, only ignored.
+ */
+function settle<T, R>(
+  owner: InnerOwner<T, R>,
+  entry: Entry<T, R>,
+  attempt: number,
+  state: Entry<T, R>['state'],
+  inMicrotask: boolean,
+  ok: boolean,
+  outcome: unknown,
+): void {
+  if (entry.running !== PENDING_PROMISE || entry.attempt !== attempt || entry.state !== state) return;
+  entry.running = null;
+  if (ok) entry.add(outcome as R);
+  const { clock } = owner;
+  // Settled in a microtask: further settlements are likely queued behind this one, and clock
+  // work may wait for the end of their burst. A thenable that settles inside `then` is not one.
+  const outer = clock.settling;
+  clock.settling = inMicrotask;
+  try {
+    if (ok) owner.innerCompleted(entry);
+    else owner.innerErrored(entry, outcome);
   } finally {
-    synchronous = false;
+    clock.settling = outer;
   }
 }
 
