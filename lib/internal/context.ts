@@ -17,12 +17,12 @@ const KEYS = ['signal', 'attempt'];
  * object can only do that with an own getter, which V8 builds on a slow path (~0.6 µs per call,
  * measured 2026-11-30); a class instance with a prototype getter is fast but loses `signal` when
  * spread. This handler plus its proxy cost two small allocations. The handler is unreachable from
- * the proxy, so the context leads to no other element; what the user writes to it is kept here,
- * apart from `signal` and `attempt`, which stay what the engine made them.
+ * the proxy, so the context leads to no other element. It behaves as a plain object: what the
+ * user writes is read back (`signal` and `attempt` included), and the engine never reads it.
  */
 class CallContext implements ProxyHandler<object> {
-  /** Properties the user added, made on first write. */
-  private extra: Record<PropertyKey, unknown> | null = null;
+  /** What the user wrote to the context, made on first write; read back before the defaults. */
+  private written: Record<PropertyKey, unknown> | null = null;
 
   constructor(
     private readonly source: SignalSource,
@@ -30,17 +30,14 @@ class CallContext implements ProxyHandler<object> {
   ) {}
 
   get(_target: object, key: PropertyKey): unknown {
+    if (this.written !== null && hasOwn(this.written, key)) return this.written[key as string];
     if (key === 'signal') return this.source.signal;
     if (key === 'attempt') return this.attempt;
-    return this.extra !== null && Object.prototype.hasOwnProperty.call(this.extra, key)
-      ? this.extra[key as string]
-      : (Object.prototype as Record<PropertyKey, unknown>)[key as string];
+    return (Object.prototype as Record<PropertyKey, unknown>)[key as string];
   }
 
   set(_target: object, key: PropertyKey, value: unknown): boolean {
-    // `signal` and `attempt` are read-only (a strict-mode write throws a TypeError).
-    if (key === 'signal' || key === 'attempt') return false;
-    (this.extra ??= {})[key as string] = value;
+    (this.written ??= {})[key as string] = value;
     return true;
   }
 
@@ -48,32 +45,37 @@ class CallContext implements ProxyHandler<object> {
     return (
       key === 'signal' ||
       key === 'attempt' ||
-      (this.extra !== null && Object.prototype.hasOwnProperty.call(this.extra, key)) ||
+      (this.written !== null && hasOwn(this.written, key)) ||
       key in Object.prototype
     );
   }
 
   deleteProperty(_target: object, key: PropertyKey): boolean {
-    if (key === 'signal' || key === 'attempt') return false;
-    if (this.extra !== null) delete this.extra[key as string];
+    if (this.written !== null) delete this.written[key as string];
     return true;
   }
 
   ownKeys(): (string | symbol)[] {
-    return this.extra === null ? KEYS.slice() : [...KEYS, ...Reflect.ownKeys(this.extra)];
+    if (this.written === null) return KEYS.slice();
+    return [...KEYS, ...Reflect.ownKeys(this.written).filter((key) => key !== 'signal' && key !== 'attempt')];
   }
 
   getOwnPropertyDescriptor(_target: object, key: PropertyKey): PropertyDescriptor | undefined {
-    if (key === 'signal' || key === 'attempt') {
-      return { value: this.get(EMPTY, key), writable: false, enumerable: true, configurable: true };
+    if (key === 'signal' || key === 'attempt' || (this.written !== null && hasOwn(this.written, key))) {
+      return { value: this.get(EMPTY, key), writable: true, enumerable: true, configurable: true };
     }
-    return this.extra === null ? undefined : Reflect.getOwnPropertyDescriptor(this.extra, key);
+    return undefined;
   }
 
   defineProperty(_target: object, key: PropertyKey, descriptor: PropertyDescriptor): boolean {
-    if (key === 'signal' || key === 'attempt') return false;
-    return Reflect.defineProperty((this.extra ??= {}), key, descriptor);
+    // Stored as a plain value: the shared target never gets a property of its own.
+    (this.written ??= {})[key as string] = descriptor.value;
+    return descriptor.configurable !== false;
   }
+}
+
+function hasOwn(object: object, key: PropertyKey): boolean {
+  return Object.prototype.hasOwnProperty.call(object, key);
 }
 
 /**
