@@ -16,7 +16,7 @@ export interface AsyncWaitOptions<T, R> {
   readonly scheduler: SchedulerLike;
   readonly key: ((value: T) => unknown) | null;
   readonly isBarrier: ((value: T) => boolean) | null;
-  readonly monitor: AsyncWaitMonitor<T> | null;
+  readonly monitor: AsyncWaitMonitor | null;
 }
 
 export interface RetryOptions<T, R> {
@@ -51,7 +51,7 @@ const RETRY_KEYS = ['count', 'delay', 'ifError', 'ifResult'];
 export function parseOptions<T, R>(
   operator: string,
   fn: AsyncFunction<T, R>,
-  timeoutOrConfig: number | AsyncWaitConfig<T, R> | AsyncWaitBarrierConfig<T, R, T> | undefined,
+  timeoutOrConfig: number | AsyncWaitConfig<T, R> | AsyncWaitBarrierConfig<T, R, T, never> | undefined,
   capacity: number | undefined,
 ): AsyncWaitOptions<T, R> {
   const check = new ArgumentChecker(operator);
@@ -77,7 +77,7 @@ export function parseOptions<T, R>(
   if (capacity !== undefined) {
     throw check.error(TypeError, 'capacity', 'omitted when a config object is given', capacity);
   }
-  const config: Partial<AsyncWaitBarrierConfig<T, R, T>> = timeoutOrConfig;
+  const config: Partial<AsyncWaitBarrierConfig<T, R, T, never>> = timeoutOrConfig;
   check.knownKeys('config', config, CONFIG_KEYS);
   return {
     operator,
@@ -162,7 +162,7 @@ class ArgumentChecker {
     return value;
   }
 
-  monitor<T>(argument: string, value: AsyncWaitMonitor<T> | undefined): AsyncWaitMonitor<T> | null {
+  monitor(argument: string, value: AsyncWaitMonitor | undefined): AsyncWaitMonitor | null {
     if (value === undefined) return null;
     if (!(value instanceof AsyncWaitMonitor)) throw this.error(TypeError, argument, 'an AsyncWaitMonitor', value);
     return value;
