@@ -14,9 +14,10 @@
  * every stand-in that it does not declare or import itself (see that file).
  *
  * A block that uses no stand-in is self-contained, and is run: a block that declares tests with
- * `it` has them run here with jest's `expect`; any other block runs as a script in a child Node
- * process, against lib/ transpiled to CommonJS, and must exit with code 0 by itself (no endless
- * timer, no open handle) within the time limit.
+ * `it` has them run here with jest's `expect`; any other block runs as an ES module script in a
+ * child Node process, against lib/ transpiled to CommonJS, and must exit with code 0 by itself (no
+ * endless timer, no open handle) within the time limit. The summary printed at the end gives the
+ * number of blocks and the ones run.
  */
 import { execFile } from 'node:child_process';
 import {
@@ -442,7 +443,7 @@ describe('the self-contained blocks of the docs', () => {
     ];
     console.log(
       [
-        `${snippets.length} TypeScript blocks compiled under ${modes.map((m) => m.name).join(' and ')}.`,
+        `${snippets.length} TypeScript blocks, each type-checked under ${modes.map((m) => m.name).join(' and ')}.`,
         `Self-contained, run: ${[...tests, ...scripts].map((s) => s.id).join(', ') || 'none'}.`,
       ].join('\n'),
     );

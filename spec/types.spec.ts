@@ -427,13 +427,18 @@ describe('helper types', () => {
     >();
   });
 
-  it('exponentialDelay rejects unknown keys and a missing initial', () => {
-    // Types only: at run time exponentialDelay ignores unknown keys (the operators' config does not).
+  it('exponentialDelay rejects unknown keys and a missing initial (and so does the argument check)', () => {
     // @ts-expect-error misspelt `multiplier`
-    expectTypeOf(() => exponentialDelay({ initial: 10, factor: 2 })).returns.toEqualTypeOf<(retry: number) => number>();
+    expect(() => exponentialDelay({ initial: 10, factor: 2 })).toThrow(TypeError);
     // @ts-expect-error `initial` is required
     expect(() => exponentialDelay({ max: 100 })).toThrow(TypeError);
-    expectTypeOf<ExponentialDelayConfig>().toEqualTypeOf<{ initial: number; multiplier?: number; max?: number }>();
+    expectTypeOf<ExponentialDelayConfig>().toEqualTypeOf<{
+      initial: number;
+      multiplier?: number | undefined;
+      max?: number | undefined;
+    }>();
+    // An option given as undefined is its default, as in the operators' config.
+    expect(exponentialDelay({ initial: 10, multiplier: undefined, max: undefined })(3)).toBe(40);
   });
 
   it('withResultFuture turns a callback function into an AsyncFunction of the same types', async () => {
@@ -480,9 +485,9 @@ describe('under exactOptionalPropertyTypes', () => {
   const text = `
 import { expectTypeOf } from 'expect-type';
 import type { OperatorFunction } from 'rxjs';
-import { orderedWait, unorderedWait, type AsyncWaitConfig } from '../lib';
+import { exponentialDelay, orderedWait, unorderedWait, type AsyncWaitConfig } from '../lib';
 
-interface Settings { timeout?: number; capacity?: number; retries?: number; delay?: number }
+interface Settings { timeout?: number; capacity?: number; retries?: number; delay?: number; maxDelay?: number }
 declare const settings: Settings;
 const lookup = (id: number): Promise<string> => Promise.resolve(\`#\${id}\`);
 const config = {
@@ -498,6 +503,7 @@ const config = {
 expectTypeOf(orderedWait(lookup, config)).toEqualTypeOf<OperatorFunction<number, string>>();
 expectTypeOf(unorderedWait(lookup, { ...config, timeout: settings.timeout })).toEqualTypeOf<OperatorFunction<number, string>>();
 export const forwarded: AsyncWaitConfig<number, string> = { timeout: settings.timeout, capacity: settings.capacity };
+export const backoff = exponentialDelay({ initial: 100, multiplier: undefined, max: settings.maxDelay });
 // The flag is on: a property declared without \`| undefined\` refuses an explicit undefined.
 // @ts-expect-error exactOptionalPropertyTypes
 export const control: { timeout?: number } = { timeout: settings.timeout };
