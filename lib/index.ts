@@ -10,6 +10,7 @@ export type {
   AsyncContext,
   AsyncWaitConfig,
   AsyncWaitBarrierConfig,
+  AsyncWaitMonitorLike,
   AsyncRetryConfig,
   AsyncWaitFigures,
   LatencyFigures,

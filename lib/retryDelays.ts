@@ -34,9 +34,9 @@ export interface ExponentialDelayConfig {
   /** Milliseconds before the first retry: a finite number >= 0. */
   initial: number;
   /** The factor from one delay to the next: a finite number >= 1. Default 2. */
-  multiplier?: number;
+  multiplier?: number | undefined;
   /** The largest delay, in milliseconds: a number >= `initial`. Default `Infinity` (no cap). */
-  max?: number;
+  max?: number | undefined;
 }
 
 /**

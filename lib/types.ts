@@ -30,6 +30,9 @@ export type AsyncFunction<T, R> = (value: T, index: number, context: AsyncContex
 /**
  * Retry after a failed attempt (Flink FLIP-232). An attempt fails when its inner errors (or `fn`
  * throws) and `ifError` accepts the error, or when it completes and `ifResult` accepts the result.
+ *
+ * An option given as `undefined` is the same as an option left out (also under
+ * `exactOptionalPropertyTypes`), so that settings can be passed on as they are.
  */
 export interface AsyncRetryConfig<T, R> {
   /** Most retries: `fn` is called at most `count + 1` times per element. Integer >= 0, or `Infinity`. */
@@ -38,63 +41,73 @@ export interface AsyncRetryConfig<T, R> {
    * Milliseconds to wait before retry `n` (n = 1, 2, ...), on the configured scheduler. A number,
    * or a function of `n`; see {@link fixedDelay} and {@link exponentialDelay}. Default 0: retry at once.
    */
-  delay?: number | ((retry: number) => number);
+  delay?: number | ((retry: number) => number) | undefined;
   /** Whether to retry after this error. Default: always. */
-  ifError?: (error: unknown, value: T) => boolean;
+  ifError?: ((error: unknown, value: T) => boolean) | undefined;
   /** Whether to retry after this (complete) result. Default: never. */
-  ifResult?: (result: readonly R[], value: T) => boolean;
+  ifResult?: ((result: readonly R[], value: T) => boolean) | undefined;
 }
 
-/** Options of {@link orderedWait} and {@link unorderedWait}, the config form. */
+/**
+ * Options of {@link orderedWait} and {@link unorderedWait}, the config form.
+ *
+ * An option given as `undefined` is the same as an option left out (also under
+ * `exactOptionalPropertyTypes`), so that settings can be passed on as they are:
+ * `{ timeout: settings.timeout }`.
+ */
 export interface AsyncWaitConfig<T, R> {
   /**
    * Milliseconds from the first call of `fn` for an element to its final result, retries included.
    * `> 0`, or `Infinity` for none. Default: `Infinity`.
    */
-  timeout?: number;
+  timeout?: number | undefined;
   /**
    * Most elements held at once (in flight, waiting for a retry, or completed and waiting behind an
    * earlier element). Integer >= 1, or `Infinity`. Default: 100, as in Flink.
    */
-  capacity?: number;
+  capacity?: number | undefined;
   /**
    * Called when an element times out; its result takes the element's place (return `EMPTY` to drop
    * it). Without it, a timeout errors the output with {@link AsyncTimeoutError}. Its result must
    * complete: it is not timed, and an ordered output waits for it.
    */
-  onTimeout?: (value: T, index: number) => ObservableInput<R>;
+  onTimeout?: ((value: T, index: number) => ObservableInput<R>) | undefined;
   /**
    * Called when an element fails for good (after its retries); its result takes the element's
    * place (return `EMPTY` to drop it). Without it, a failure errors the output.
    */
-  onError?: (error: unknown, value: T, index: number) => ObservableInput<R>;
+  onError?: ((error: unknown, value: T, index: number) => ObservableInput<R>) | undefined;
   /** Retry failed attempts; see {@link AsyncRetryConfig}. Default: no retry. */
-  retry?: AsyncRetryConfig<T, R>;
+  retry?: AsyncRetryConfig<T, R> | undefined;
   /** Where timeouts and retry delays run. Default: `asyncScheduler` (virtual inside `TestScheduler.run`). */
-  scheduler?: SchedulerLike;
+  scheduler?: SchedulerLike | undefined;
   /**
    * Order results per key instead: results of values with the same key leave in source order,
    * results of different keys do not wait for each other (in both operators). Capacity still bounds
    * the total held. Keys are compared as Map keys (SameValueZero).
    */
-  key?: (value: T) => unknown;
+  key?: ((value: T) => unknown) | undefined;
   /**
    * Reads the figures and the pending inputs of the latest subscription; see {@link AsyncWaitMonitor}.
+   *
+   * Any monitor is accepted, typed or not: its type argument only types what its `pending()`
+   * returns to you, and the source's type, not the monitor's, is what the operator's `T` is
+   * inferred from (`new AsyncWaitMonitor()` is an `AsyncWaitMonitor<unknown>`).
    */
-  monitor?: AsyncWaitMonitor<T>;
+  monitor?: AsyncWaitMonitorLike | undefined;
   /**
    * Most source values waiting for a free slot (the input buffer). Integer >= 0, or `Infinity`
    * (the default: an RxJS push source cannot be paused, so by default nothing is refused). For
    * a source that can be paused, read it with the pull front instead (docs/backpressure.md).
    */
-  bufferSize?: number;
+  bufferSize?: number | undefined;
   /**
    * What a value does when it arrives to a full input buffer (only with a finite `bufferSize`):
    * `'error'` (the default) errors the output with {@link BufferOverflowError}, which carries the
    * counts; `'dropOldest'` drops the longest-waiting value, `'dropNewest'` the arriving one. A
    * dropped value is counted in the monitor's `dropped` and never listed in `pending()`.
    */
-  overflow?: 'error' | 'dropOldest' | 'dropNewest';
+  overflow?: 'error' | 'dropOldest' | 'dropNewest' | undefined;
 }
 
 /**
@@ -102,10 +115,33 @@ export interface AsyncWaitConfig<T, R> {
  * passed to `fn` but emitted themselves, in their position. In `unorderedWait` (or with `key`) no
  * result crosses a barrier: results of earlier values leave before it, of later values after it.
  * A barrier takes a slot of capacity while it waits, as a watermark does in Flink's queue.
+ *
+ * A barrier never reaches `fn`, `onTimeout`, `onError`, the retry predicates or `key`, so they
+ * are typed for `Exclude<T, B>`, the values that are not barriers, whenever TypeScript knows `B`
+ * before it types them: when `isBarrier` is a named guard or one whose parameter type is written
+ * out (`(item: Item): item is Watermark => ...`). An inline guard with an unannotated parameter is
+ * typed after `fn`, so then they receive `T`; the output is `R | B` either way.
+ *
+ * @typeParam T The type of the source values, barriers included.
+ * @typeParam R The type of the results.
+ * @typeParam B The type of the barriers, as `isBarrier` guards it.
+ * @typeParam N The barriers that `fn` and the callbacks are typed not to receive: `B` when it is
+ *   known before they are typed, `never` otherwise (see above). Leave it to inference.
  */
-export interface AsyncWaitBarrierConfig<T, R, B extends T> extends AsyncWaitConfig<T, R> {
-  /** Tells barriers from values; a type guard, so that the output's type includes the barriers. */
-  isBarrier: (value: T) => value is B;
+export interface AsyncWaitBarrierConfig<T, R, B extends T, N extends B = B> extends AsyncWaitConfig<Exclude<T, N>, R> {
+  /**
+   * Tells barriers from values; a type guard, so that the output's type includes the barriers.
+   * (The second member of the union is how `N` is inferred; it is the same guard.)
+   */
+  isBarrier: ((value: T) => value is B) | ((value: T) => value is N);
 }
 
 export type { AsyncWaitFigures, LatencyFigures, PendingInput } from './figures.js';
+
+/**
+ * A monitor as the operators accept it: any {@link AsyncWaitMonitor}, also one made by another
+ * copy of this package (its CommonJS build where the operators come from the ESM build, say).
+ * Structural, so that TypeScript accepts such a monitor too; at run time the operators recognise
+ * it by a registered symbol.
+ */
+export type AsyncWaitMonitorLike = Pick<AsyncWaitMonitor, 'figures' | 'pending' | 'commitIndex' | 'sample'>;

@@ -71,30 +71,37 @@ export function unorderedWait<T, R>(
  * it, results of values after it leave after it; between barriers, results leave in completion order
  * (or per key, with `key`).
  *
+ * `fn` and the callbacks receive `Exclude<T, B>`, the values that are not barriers, when
+ * `isBarrier`'s parameter type is written out (a named guard, or an annotated parameter as below);
+ * with an unannotated parameter the guard is typed after `fn`, which then receives `T`.
+ *
  * @example
  * Keep event-time watermarks in place while enriching records:
  *
  * ```ts
  * type Item = { kind: 'record'; id: number } | { kind: 'watermark'; time: number };
+ * type Watermark = Extract<Item, { kind: 'watermark' }>;
  * items$.pipe(
- *   unorderedWait((item) => enrich(item), {
+ *   unorderedWait((record) => enrich(record), {
  *     timeout: 1000,
- *     isBarrier: (item): item is Extract<Item, { kind: 'watermark' }> => item.kind === 'watermark',
+ *     isBarrier: (item: Item): item is Watermark => item.kind === 'watermark',
  *   }),
- * );
+ * ); // enrich gets records only; the output is Observable<Enriched | Watermark>
  * ```
  *
  * @typeParam T The type of the source values, barriers included.
  * @typeParam R The type of the results: what the `ObservableInput` returned by `fn` emits.
  * @typeParam B The type of the barriers, as `config.isBarrier` guards it.
+ * @typeParam N The barriers that `fn` and the callbacks are typed not to receive: `B` when the
+ *   guard's parameter type is written out, `never` otherwise. Leave it to inference.
  * @param fn The call, for values that are not barriers.
  * @param config The options of {@link AsyncWaitConfig} and `isBarrier`.
  * @return A function that returns an Observable of the results and the barriers.
  * @throws `TypeError` or `RangeError` at creation, for any option out of range or unknown, naming it and the value.
  */
-export function unorderedWait<T, R, B extends T>(
-  fn: AsyncFunction<T, R>,
-  config: AsyncWaitBarrierConfig<T, R, B>,
+export function unorderedWait<T, R, B extends T, N extends B = never>(
+  fn: AsyncFunction<Exclude<T, N>, R>,
+  config: AsyncWaitBarrierConfig<T, R, B, N>,
 ): OperatorFunction<T, R | B>;
 /**
  * Calls an asynchronous function for every source value, many at once, and emits each result as
@@ -137,10 +144,18 @@ export function unorderedWait<T, R, B extends T>(
  * @throws `TypeError` or `RangeError` at creation, for any option out of range or unknown, naming it and the value.
  */
 export function unorderedWait<T, R>(fn: AsyncFunction<T, R>, config: AsyncWaitConfig<T, R>): OperatorFunction<T, R>;
-export function unorderedWait<T, R>(
-  fn: AsyncFunction<T, R>,
-  timeoutOrConfig?: number | AsyncWaitConfig<T, R> | AsyncWaitBarrierConfig<T, R, T>,
+export function unorderedWait<T, R, B extends T, N extends B = never>(
+  fn: AsyncFunction<Exclude<T, N>, R>,
+  timeoutOrConfig?: number | AsyncWaitConfig<Exclude<T, N>, R> | AsyncWaitBarrierConfig<T, R, B, N>,
   capacity?: number,
-): OperatorFunction<T, R> {
-  return asyncWait(parseOptions('unorderedWait', fn, timeoutOrConfig, capacity), 'unordered');
+): OperatorFunction<T, R | B> {
+  // The engine holds barriers and other values alike as source values (T), and hands only the
+  // values that are not barriers to fn and the callbacks, which is what their narrower types say.
+  const options = parseOptions(
+    'unorderedWait',
+    fn as AsyncFunction<T, R>,
+    timeoutOrConfig as number | AsyncWaitConfig<T, R> | undefined,
+    capacity,
+  );
+  return asyncWait(options, 'unordered');
 }

@@ -43,7 +43,7 @@ export type CallbackAsyncFunction<T, R> = (
  * ```ts
  * import { orderedWait, withResultFuture } from 'rxjs-async-io';
  *
- * const lookup = withResultFuture<string, User>((id, resultFuture, _index, { signal }) => {
+ * const lookup = withResultFuture<number, User>((id, resultFuture, _index, { signal }) => {
  *   legacyClient.get(id, { signal }, (err, user) =>
  *     err ? resultFuture.completeExceptionally(err) : resultFuture.complete([user]),
  *   );

@@ -17,8 +17,12 @@ import {
   type OperatorFunction,
   type SchedulerLike,
 } from 'rxjs';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import * as ts from 'typescript';
 import {
   AsyncTimeoutError,
+  AsyncWaitMonitor,
   exponentialDelay,
   fixedDelay,
   orderedWait,
@@ -27,7 +31,9 @@ import {
   type AsyncContext,
   type AsyncFunction,
   type AsyncRetryConfig,
+  type AsyncWaitBarrierConfig,
   type AsyncWaitConfig,
+  type PendingInput,
   type CallbackAsyncFunction,
   type ExponentialDelayConfig,
   type ResultFuture,
@@ -220,6 +226,24 @@ describe.each(operators)('%s types', (_name, operator) => {
       >();
     });
 
+    it('accept an explicit undefined for every option, as the argument check does (forwarded settings)', async () => {
+      const settings: { timeout?: number; capacity?: number; delay?: number } = {};
+      const op = operator(fn, {
+        timeout: settings.timeout,
+        capacity: settings.capacity,
+        onTimeout: undefined,
+        onError: undefined,
+        retry: { count: 1, delay: settings.delay, ifError: undefined, ifResult: undefined },
+        scheduler: undefined,
+        key: undefined,
+        monitor: undefined,
+      });
+      expectTypeOf(op).toEqualTypeOf<OperatorFunction<number, string>>();
+      expectTypeOf<AsyncWaitConfig<number, string>['timeout']>().toEqualTypeOf<number | undefined>();
+      expect(await lastValueFrom(of(1, 2).pipe(op, toArray()))).toEqual(['#1', '#2']);
+      expect(await lastValueFrom(of(1).pipe(operator(fn, undefined, undefined)))).toBe('#1');
+    });
+
     it('reject unknown keys (and so does the argument check at creation)', () => {
       // @ts-expect-error misspelt `timeout`
       expect(() => operator(fn, { timout: 1000 })).toThrow(TypeError);
@@ -244,6 +268,133 @@ describe.each(operators)('%s types', (_name, operator) => {
       expect(() => operator(fn, { retry: { count: 1, delay: '10ms' } })).toThrow(TypeError);
       // @ts-expect-error a scheduler, not a string
       expect(() => operator(fn, { scheduler: 'async' })).toThrow(TypeError);
+    });
+
+    describe('with a type-guard isBarrier', () => {
+      type Item = { kind: 'record'; id: number } | { kind: 'watermark'; time: number };
+      type Record = Extract<Item, { kind: 'record' }>;
+      type Watermark = Extract<Item, { kind: 'watermark' }>;
+      const isWatermark = (item: Item): item is Watermark => item.kind === 'watermark';
+      const lookup = (record: Record): Promise<string> => Promise.resolve(`#${record.id}`);
+      const items: Item[] = [
+        { kind: 'record', id: 1 },
+        { kind: 'watermark', time: 5 },
+        { kind: 'record', id: 2 },
+      ];
+
+      it('pass fn only the values that are not barriers: Exclude<T, B>', async () => {
+        // A function of records only fits, without a cast: a barrier never reaches fn.
+        expectTypeOf(operator(lookup, { isBarrier: isWatermark })).toEqualTypeOf<
+          OperatorFunction<Item, string | Watermark>
+        >();
+        const out = from(items).pipe(
+          operator(
+            (record) => {
+              expectTypeOf(record).toEqualTypeOf<Record>();
+              return lookup(record);
+            },
+            { isBarrier: isWatermark },
+          ),
+        );
+        expectTypeOf(out).toEqualTypeOf<Observable<string | Watermark>>();
+        expect(await lastValueFrom(out.pipe(toArray()))).toEqual(['#1', { kind: 'watermark', time: 5 }, '#2']);
+      });
+
+      it('pass fn Exclude<T, B> from an inline guard whose parameter type is written out', () => {
+        const out = from(items).pipe(
+          operator((record) => lookup(record), {
+            isBarrier: (item: Item): item is Watermark => item.kind === 'watermark',
+          }),
+        );
+        expectTypeOf(out).toEqualTypeOf<Observable<string | Watermark>>();
+      });
+
+      it('pass fn T from an inline guard with an unannotated parameter (typed after fn), with the same output', () => {
+        const out = from(items).pipe(
+          operator(
+            (item) => {
+              expectTypeOf(item).toEqualTypeOf<Item>();
+              return of(item.kind === 'record' ? `#${item.id}` : 'never called');
+            },
+            { isBarrier: (item): item is Watermark => item.kind === 'watermark' },
+          ),
+        );
+        expectTypeOf(out).toEqualTypeOf<Observable<string | Watermark>>();
+      });
+
+      it('give the callbacks the values that are not barriers too', () => {
+        operator(lookup, {
+          isBarrier: isWatermark,
+          onTimeout: (value, index) => {
+            expectTypeOf(value).toEqualTypeOf<Record>();
+            expectTypeOf(index).toEqualTypeOf<number>();
+            return EMPTY;
+          },
+          onError: (_error, value) => {
+            expectTypeOf(value).toEqualTypeOf<Record>();
+            return of(`failed ${value.id}`);
+          },
+          retry: {
+            count: 1,
+            ifError: (_error, value) => {
+              expectTypeOf(value).toEqualTypeOf<Record>();
+              return value.id > 0;
+            },
+            ifResult: (result, value) => {
+              expectTypeOf(result).toEqualTypeOf<readonly string[]>();
+              expectTypeOf(value).toEqualTypeOf<Record>();
+              return result.length === 0;
+            },
+          },
+          key: (value) => {
+            expectTypeOf(value).toEqualTypeOf<Record>();
+            return value.id % 2;
+          },
+        });
+        expectTypeOf<AsyncWaitBarrierConfig<Item, string, Watermark>['isBarrier']>().toEqualTypeOf<
+          (value: Item) => value is Watermark
+        >();
+        expectTypeOf<AsyncWaitBarrierConfig<Item, string, Watermark>['key']>().toEqualTypeOf<
+          ((value: Record) => unknown) | undefined
+        >();
+      });
+
+      it('accept a fn of every source value, barriers included (it is never given one)', () => {
+        expectTypeOf(operator((item: Item) => of(item.kind), { isBarrier: isWatermark })).toEqualTypeOf<
+          OperatorFunction<Item, 'record' | 'watermark' | Watermark>
+        >();
+      });
+    });
+
+    describe('with a monitor', () => {
+      const lookup = (id: number): Promise<string> => Promise.resolve(`#${id}`);
+
+      it('infer T from the source, not from an untyped monitor', async () => {
+        const monitor = new AsyncWaitMonitor();
+        expectTypeOf(monitor).toEqualTypeOf<AsyncWaitMonitor<unknown>>();
+        const out = of(1, 2).pipe(operator((id) => lookup(id), { monitor }));
+        expectTypeOf(out).toEqualTypeOf<Observable<string>>();
+        expect(await lastValueFrom(out.pipe(toArray()))).toEqual(['#1', '#2']);
+        expect(monitor.figures.emitted).toBe(2);
+        expectTypeOf(monitor.pending()).toEqualTypeOf<PendingInput<unknown>[]>();
+      });
+
+      it('accept a monitor typed for the source, whose pending() is typed so', () => {
+        const monitor = new AsyncWaitMonitor<number>();
+        const out = of(1, 2).pipe(operator((id) => lookup(id), { monitor, timeout: 1000 }));
+        expectTypeOf(out).toEqualTypeOf<Observable<string>>();
+        expectTypeOf(monitor.pending()).toEqualTypeOf<PendingInput<number>[]>();
+        expectTypeOf(operator(lookup, { monitor })).toEqualTypeOf<OperatorFunction<number, string>>();
+      });
+
+      it('with barriers, accept a monitor of the source type, barriers included', () => {
+        type Item = number | 'tick';
+        const monitor = new AsyncWaitMonitor<Item>();
+        const out = of<Item[]>(1, 'tick', 2).pipe(
+          operator((id) => lookup(id), { monitor, isBarrier: (item: Item): item is 'tick' => item === 'tick' }),
+        );
+        expectTypeOf(out).toEqualTypeOf<Observable<string | 'tick'>>();
+      });
     });
 
     it('reject fallbacks of another result type', () => {
@@ -276,13 +427,18 @@ describe('helper types', () => {
     >();
   });
 
-  it('exponentialDelay rejects unknown keys and a missing initial', () => {
-    // Types only: at run time exponentialDelay ignores unknown keys (the operators' config does not).
+  it('exponentialDelay rejects unknown keys and a missing initial (and so does the argument check)', () => {
     // @ts-expect-error misspelt `multiplier`
-    expectTypeOf(() => exponentialDelay({ initial: 10, factor: 2 })).returns.toEqualTypeOf<(retry: number) => number>();
+    expect(() => exponentialDelay({ initial: 10, factor: 2 })).toThrow(TypeError);
     // @ts-expect-error `initial` is required
     expect(() => exponentialDelay({ max: 100 })).toThrow(TypeError);
-    expectTypeOf<ExponentialDelayConfig>().toEqualTypeOf<{ initial: number; multiplier?: number; max?: number }>();
+    expectTypeOf<ExponentialDelayConfig>().toEqualTypeOf<{
+      initial: number;
+      multiplier?: number | undefined;
+      max?: number | undefined;
+    }>();
+    // An option given as undefined is its default, as in the operators' config.
+    expect(exponentialDelay({ initial: 10, multiplier: undefined, max: undefined })(3)).toBe(40);
   });
 
   it('withResultFuture turns a callback function into an AsyncFunction of the same types', async () => {
@@ -318,4 +474,62 @@ describe('helper types', () => {
       timeout: 100,
     });
   });
+});
+
+describe('under exactOptionalPropertyTypes', () => {
+  // `npm run typecheck` runs without the flag, so this compiles a small program with it on (and
+  // tsconfig.json's other options): options forwarded from optional settings, as a user with the
+  // flag writes them. At run time an undefined option is the same as a missing one (checked above).
+  const repo = resolve(__dirname, '..');
+  const fixture = join(__dirname, '__exact_optional__.ts');
+  const text = `
+import { expectTypeOf } from 'expect-type';
+import type { OperatorFunction } from 'rxjs';
+import { exponentialDelay, orderedWait, unorderedWait, type AsyncWaitConfig } from '../lib';
+
+interface Settings { timeout?: number; capacity?: number; retries?: number; delay?: number; maxDelay?: number }
+declare const settings: Settings;
+const lookup = (id: number): Promise<string> => Promise.resolve(\`#\${id}\`);
+const config = {
+  timeout: settings.timeout,
+  capacity: settings.capacity,
+  onTimeout: undefined,
+  onError: undefined,
+  retry: { count: settings.retries ?? 0, delay: settings.delay, ifError: undefined, ifResult: undefined },
+  scheduler: undefined,
+  key: undefined,
+  monitor: undefined,
+};
+expectTypeOf(orderedWait(lookup, config)).toEqualTypeOf<OperatorFunction<number, string>>();
+expectTypeOf(unorderedWait(lookup, { ...config, timeout: settings.timeout })).toEqualTypeOf<OperatorFunction<number, string>>();
+export const forwarded: AsyncWaitConfig<number, string> = { timeout: settings.timeout, capacity: settings.capacity };
+export const backoff = exponentialDelay({ initial: 100, multiplier: undefined, max: settings.maxDelay });
+// The flag is on: a property declared without \`| undefined\` refuses an explicit undefined.
+// @ts-expect-error exactOptionalPropertyTypes
+export const control: { timeout?: number } = { timeout: settings.timeout };
+`;
+
+  it('an explicit undefined option compiles', () => {
+    const { config } = ts.readConfigFile(join(repo, 'tsconfig.json'), (path) => readFileSync(path, 'utf8'));
+    const { options } = ts.parseJsonConfigFileContent(config, ts.sys, repo);
+    const compilerOptions = { ...options, exactOptionalPropertyTypes: true, noEmit: true };
+    const host = ts.createCompilerHost(compilerOptions, true);
+    const { getSourceFile, fileExists, readFile } = host;
+    host.fileExists = (path) => path === fixture || fileExists.call(host, path);
+    host.readFile = (path) => (path === fixture ? text : readFile.call(host, path));
+    host.getSourceFile = (path, languageVersion, ...rest) =>
+      path === fixture
+        ? ts.createSourceFile(path, text, languageVersion, true)
+        : getSourceFile.call(host, path, languageVersion, ...rest);
+    const program = ts.createProgram({ rootNames: [fixture], options: compilerOptions, host });
+    const source = program.getSourceFile(fixture);
+    const diagnostics = [...program.getSyntacticDiagnostics(source), ...program.getSemanticDiagnostics(source)];
+    expect(program.getCompilerOptions().exactOptionalPropertyTypes).toBe(true);
+    expect(
+      diagnostics.map((d) => {
+        const line = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start).line + 1 : 0;
+        return `line ${line}: TS${d.code} ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`;
+      }),
+    ).toEqual([]);
+  }, 60_000);
 });

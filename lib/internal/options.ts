@@ -62,12 +62,12 @@ const RETRY_KEYS = ['count', 'delay', 'ifError', 'ifResult'];
 export function parseOptions<T, R>(
   operator: string,
   fn: AsyncFunction<T, R>,
-  timeoutOrConfig: number | AsyncWaitConfig<T, R> | AsyncWaitBarrierConfig<T, R, T> | undefined,
+  timeoutOrConfig: number | AsyncWaitConfig<T, R> | AsyncWaitBarrierConfig<T, R, T, never> | undefined,
   capacity: number | undefined,
 ): AsyncWaitOptions<T, R> {
   const check = new ArgumentChecker(operator);
   check.fn('fn', fn);
-  let config: Partial<AsyncWaitBarrierConfig<T, R, T>>;
+  let config: Partial<AsyncWaitBarrierConfig<T, R, T, never>>;
   let prefix: string;
   if (timeoutOrConfig === null || typeof timeoutOrConfig !== 'object') {
     if (timeoutOrConfig !== undefined && typeof timeoutOrConfig !== 'number') {
