@@ -17,7 +17,7 @@ describe.each(operators)('%s input buffer', (_name, operator) => {
   it("'error' (the default) errors the output with the counts when one value too many arrives", marbles((m) => {
     // a starts; b and c wait (bufferSize 2); d does not fit.
     const out = m.cold('abcd').pipe(operator(call(m), { capacity: 1, bufferSize: 2 }));
-    const error = new BufferOverflowError(_name, { bufferSize: 2, received: 4 }, 1);
+    const error = new BufferOverflowError(_name, 2, 4, 1);
     m.expect(out).toBeObservable('---#', undefined, error);
     expect(error).toMatchObject({ name: 'BufferOverflowError', bufferSize: 2, received: 4, held: 1 });
     expect(error.message).toBe(`${_name}: the input buffer is full (bufferSize 2, 1 held, 4 received): value 3 does not fit`);

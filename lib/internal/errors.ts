@@ -42,12 +42,6 @@ export function teardownReason(operator: string, status: 'active' | 'completed' 
   return new DOMException(`${operator}: ${why} before this element's result`, 'AbortError');
 }
 
-/** What a BufferOverflowError reads of the input buffer. */
-interface BufferCounts {
-  readonly bufferSize: number;
-  readonly received: number;
-}
-
 /**
  * The error an output fails with when a value arrives while the input buffer already holds
  * `bufferSize` values and `overflow` is 'error' (the default): nothing is dropped silently.
@@ -65,17 +59,18 @@ export class BufferOverflowError extends Error {
    * Made by the operators.
    *
    * @param operator The operator's name, for the message.
-   * @param counts The buffer's size and the values received.
+   * @param bufferSize The buffer's size.
+   * @param received Values received from the source, the one that did not fit included.
    * @param held Entries held when the value arrived.
    */
-  constructor(operator: string, counts: BufferCounts, held: number) {
+  constructor(operator: string, bufferSize: number, received: number, held: number) {
     super(
-      `${operator}: the input buffer is full (bufferSize ${counts.bufferSize}, ${held} held, ` +
-        `${counts.received} received): value ${counts.received - 1} does not fit`,
+      `${operator}: the input buffer is full (bufferSize ${bufferSize}, ${held} held, ` +
+        `${received} received): value ${received - 1} does not fit`,
     );
     this.name = 'BufferOverflowError';
-    this.bufferSize = counts.bufferSize;
-    this.received = counts.received;
+    this.bufferSize = bufferSize;
+    this.received = received;
     this.held = held;
     Object.setPrototypeOf(this, new.target.prototype);
   }

@@ -32,7 +32,11 @@ export class OperatorCore<T, R>
     private readonly out: Subscriber<R>,
     private readonly options: AsyncWaitOptions<T, R>,
     private readonly parts: CoreParts<T, R>,
-  ) {}
+  ) {
+    // In the constructor, not a field initialiser: under `useDefineForClassFields` initialisers
+    // run before parameter properties are assigned.
+    this.view = monitorView(parts);
+  }
 
   get closed(): boolean {
     return this.out.closed;
@@ -44,7 +48,8 @@ export class OperatorCore<T, R>
     const { input, admission, queue, probe } = this.parts;
     if (this.draining || !admission.admits(queue.size)) {
       const outcome = input.push(value);
-      if (outcome === OVERFLOW) this.fail(new BufferOverflowError(this.options.operator, input, queue.size));
+      if (outcome === OVERFLOW)
+        this.fail(new BufferOverflowError(this.options.operator, input.bufferSize, input.received, queue.size));
       else if (outcome === DROPPED && probe !== null) probe.dropped();
       return;
     }
@@ -244,7 +249,7 @@ export class OperatorCore<T, R>
   }
 
   /** The view a monitor reads (made once, before the parts exist: it reads them when called). */
-  readonly view: WatchedSubscription<T> = monitorView(this.parts);
+  readonly view: WatchedSubscription<T>;
 
   // --- teardown ---------------------------------------------------------------------------------
 
