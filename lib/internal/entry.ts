@@ -75,7 +75,6 @@ export class Entry<T, R> implements ListNode<Entry<T, R>>, QueueNode<Entry<T, R>
   next: this | null = null;
   queueNext: this | null = null;
   queueReady = false;
-  lane: object | null = null;
 
   constructor(
     readonly value: T,

@@ -68,6 +68,9 @@ function subscribeInner<T, R>(owner: InnerOwner<T, R>, entry: Entry<T, R>, input
   }
 }
 
+/** A thenable's `then` is on the stack: a settlement now is synchronous, not a microtask's. */
+let inThen = false;
+
 function takeThenable<T, R>(
   owner: InnerOwner<T, R>,
   entry: Entry<T, R>,
@@ -75,42 +78,43 @@ function takeThenable<T, R>(
   then: PromiseLike<R>['then'],
 ): void {
   entry.running = PENDING_PROMISE;
-  const { attempt, state } = entry;
-  let synchronous = true;
+  // Which attempt (or fallback) made the thenable, in one number, so that the two callbacks
+  // capture little: they live as long as the Promise, one pair per element in flight.
+  const made = madeBy(entry);
+  const outer = inThen;
+  inThen = true;
   try {
     then.call(
       thenable,
-      (value) => settle(owner, entry, attempt, state, !synchronous, true, value),
-      (error: unknown) => settle(owner, entry, attempt, state, !synchronous, false, error),
+      (value) => settle(owner, entry, made, true, value),
+      (error: unknown) => settle(owner, entry, made, false, error),
     );
   } catch (error) {
     // A+ 2.3.3.3.4: a throw from `then` rejects, unless a callback was called first.
-    settle(owner, entry, attempt, state, false, false, error);
+    settle(owner, entry, made, false, error);
+  } finally {
+    inThen = outer;
   }
-  synchronous = false;
+}
+
+/** The attempt and state of an entry as one number (states are below 8). */
+function madeBy<T, R>(entry: Entry<T, R>): number {
+  return entry.attempt * 8 + entry.state;
 }
 
 /**
  * A thenable settled. It counts once, for the attempt (or fallback) that made it, and only if
  * nothing stopped it meanwhile: a Promise cannot be cancelled, only ignored.
  */
-function settle<T, R>(
-  owner: InnerOwner<T, R>,
-  entry: Entry<T, R>,
-  attempt: number,
-  state: Entry<T, R>['state'],
-  inMicrotask: boolean,
-  ok: boolean,
-  outcome: unknown,
-): void {
-  if (entry.running !== PENDING_PROMISE || entry.attempt !== attempt || entry.state !== state) return;
+function settle<T, R>(owner: InnerOwner<T, R>, entry: Entry<T, R>, made: number, ok: boolean, outcome: unknown): void {
+  if (entry.running !== PENDING_PROMISE || madeBy(entry) !== made) return;
   entry.running = null;
   if (ok) entry.add(outcome as R);
   const { clock } = owner;
   // Settled in a microtask: further settlements are likely queued behind this one, and clock
   // work may wait for the end of their burst. A thenable that settles inside `then` is not one.
   const outer = clock.settling;
-  clock.settling = inMicrotask;
+  clock.settling = !inThen;
   try {
     if (ok) owner.innerCompleted(entry);
     else owner.innerErrored(entry, outcome);

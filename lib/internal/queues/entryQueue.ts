@@ -1,7 +1,7 @@
 /**
- * What a queue needs of its entries. The queue owns `queueNext`, `queueReady` and `lane`: it
- * writes them and decides readiness from them alone, so what it releases depends only on what
- * it was told through `push`, `pushBarrier` and `complete`. `key` is the caller's.
+ * What a queue needs of its entries. The queue owns `queueNext` and `queueReady`: it writes them
+ * and decides readiness from them (and its own state) alone, so what it releases depends only on
+ * what it was told through `push`, `pushBarrier` and `complete`. `key` is the caller's.
  */
 export interface QueueNode<N> {
   /** The source index; entries are admitted in index order. */
@@ -12,8 +12,6 @@ export interface QueueNode<N> {
   queueNext: N | null;
   /** Set by `complete` (or `pushBarrier`): the entry's result may be released once order allows. */
   queueReady: boolean;
-  /** A keyed queue's lane for this entry's key; unused by the other queues. */
-  lane: object | null;
 }
 
 /**

@@ -11,8 +11,9 @@ interface Lane<N> {
 /**
  * Per-key order (Akka's mapAsyncPartitioned, which Flink lacks): results of one key leave in
  * admission order, results of different keys do not wait for each other. The queue reads each
- * entry's `key` and links the entry into that key's lane (its `lane` field). Releasable entries (a lane's
- * head, once ready) wait in one FIFO, so every operation is O(1) apart from the key's Map lookup.
+ * entry's `key` and links the entry into that key's lane, which it finds again by the key (a Map
+ * lookup, rather than a field in every entry of every mode). Releasable entries (a lane's head,
+ * once ready) wait in one FIFO, so every operation is O(1) apart from the key's Map lookup.
  */
 export class KeyedQueue<N extends QueueNode<N>> implements EntryQueue<N> {
   size = 0;
@@ -25,13 +26,10 @@ export class KeyedQueue<N extends QueueNode<N>> implements EntryQueue<N> {
     entry.queueReady = false;
     const lane = this.lanes.get(key);
     if (lane === undefined) {
-      const fresh: Lane<N> = { key, head: entry, tail: entry };
-      this.lanes.set(key, fresh);
-      entry.lane = fresh;
+      this.lanes.set(key, { key, head: entry, tail: entry });
     } else {
       lane.tail.queueNext = entry;
       lane.tail = entry;
-      entry.lane = lane;
     }
     this.size++;
   }
@@ -42,16 +40,15 @@ export class KeyedQueue<N extends QueueNode<N>> implements EntryQueue<N> {
 
   complete(entry: N): void {
     entry.queueReady = true;
-    if ((entry.lane as Lane<N>).head === entry) this.releasable.push(entry);
+    if (this.lanes.get(entry.key)!.head === entry) this.releasable.push(entry);
   }
 
   poll(): N | undefined {
     if (this.releasable.length === 0) return undefined;
     const entry = this.releasable.shift();
-    const lane = entry.lane as Lane<N>;
+    const lane = this.lanes.get(entry.key)!;
     const next = entry.queueNext;
     entry.queueNext = null;
-    entry.lane = null;
     if (next === null) {
       // The lane is empty: forget the key, so that a stream of distinct keys holds no memory.
       this.lanes.delete(lane.key);
