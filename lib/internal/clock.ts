@@ -80,15 +80,16 @@ export class Clock {
   }
 
   /**
-   * Ends the current burst: outside a Promise settlement at once, inside one at the end of the
-   * microtask burst, running `work` (set once with `onBurstEnd`) then. Returns whether it ran now.
+   * Ends the current burst: outside a Promise settlement at once (returns true: the caller does
+   * its clock work now); inside one, if there is clock work (`pending`) or a shared reading to
+   * retire, at the end of the microtask burst, running the work set with `onBurstEnd` then.
    */
-  endOfBurst(): boolean {
+  endOfBurst(pending: boolean): boolean {
     if (!this.settling) {
       this.sharesLeft = 0;
       return true;
     }
-    if (!this.burstEndQueued) {
+    if (!this.burstEndQueued && (pending || this.sharesLeft > 0)) {
       this.burstEndQueued = true;
       // A then() on a settled Promise, not queueMicrotask: Node wraps the latter for async hooks.
       void RESOLVED.then(this.endBurst);

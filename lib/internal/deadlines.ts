@@ -71,7 +71,7 @@ export class Deadlines<T, R> {
 
   /** Stamps the starts not yet stamped, now or (inside a Promise settlement) at the end of the burst. */
   endOfBurst(): void {
-    if (this.clock.endOfBurst()) this.stampPending();
+    if (this.clock.endOfBurst(this.unstampedCount > 0)) this.stampPending();
   }
 
   /**

@@ -38,10 +38,11 @@ export class Fifo<T> {
     const slots = this.mask + 1;
     if (slots >= SHRINK_ABOVE) {
       // A burst grows the ring to its peak; a backlog that then stays well below the peak must
-      // not keep it. Halving below a quarter full (not below half) leaves room to grow back
-      // without resizing at every push, so push and shift stay O(1) amortized.
+      // not keep it. Below an eighth full it shrinks to a quarter: that leaves room to grow back
+      // without resizing at every push, and copies at most an eighth of the ring, so push and
+      // shift stay O(1) amortized and a draining burst pays little for it.
       if (this.count === 0) this.clear();
-      else if (slots > SHRINK_ABOVE && this.count < slots >>> 2) this.resize(slots >>> 1);
+      else if (slots > SHRINK_ABOVE && this.count < slots >>> 3) this.resize(slots >>> 2);
     }
     return item;
   }
