@@ -42,7 +42,7 @@ export class Fifo<T> {
       // without resizing at every push, and copies at most an eighth of the ring, so push and
       // shift stay O(1) amortized and a draining burst pays little for it.
       if (this.count === 0) this.clear();
-      else if (slots > SHRINK_ABOVE && this.count < slots >>> 3) this.resize(slots >>> 2);
+      else if (slots > SHRINK_ABOVE && this.count < slots >>> 3) this.resize(Math.max(slots >>> 2, SHRINK_ABOVE));
     }
     return item;
   }
