@@ -11,7 +11,7 @@ import { soak, soakTable } from './support/soak';
 // client gives up on exactly the requests the server holds, and the server sees each of them
 // closed; nothing is left open. A slow host makes it slower, never different.
 //
-// The limit is a guard against a hang, not a speed check: the run takes ~5 s on an idle 2-core machine.
+// The limit is a guard against a hang, not a speed check: the run takes ~8 s on an idle 2-core machine.
 jest.setTimeout(300_000);
 
 it('3,000 ids through each operator against a flaky HTTP server: each once, as planned, aborts seen by the server, nothing left open', async () => {
