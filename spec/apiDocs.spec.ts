@@ -9,7 +9,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 
-jest.setTimeout(120_000);
+// A guard against a hang, not a speed check: TypeDoc takes ~5 s on an idle machine.
+jest.setTimeout(600_000);
 
 const repo = resolve(__dirname, '..');
 

@@ -1,10 +1,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { from, lastValueFrom, of, toArray } from 'rxjs';
-import { AsyncTimeoutError, orderedWait, unorderedWait } from '../lib';
+import { from, of, VirtualTimeScheduler } from 'rxjs';
+import { AsyncTimeoutError, orderedWait, unorderedWait, type AsyncContext } from '../lib';
 
 // A real HTTP server on 127.0.0.1: `/item/<id>` answers at once, `/hang/<id>` never answers. For a
 // hanging request the test can wait for the server to see it arrive and to see it closed.
+//
+// The timeouts run on a VirtualTimeScheduler that the test flushes once the answers it expects have
+// arrived and the hanging requests have reached the server. So a timeout hits exactly the requests
+// the server holds, however slow the machine is; the rest is real: the server, fetch, the abort.
 
 interface Hanging {
   arrived: Promise<void>;
@@ -47,8 +51,6 @@ beforeAll(async () => {
   server = createServer(handle);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  // The first fetch of a process sets up its client; do it here so no timed request pays for it.
-  await (await fetch(`${base}/item/0`)).json();
 });
 
 afterAll(async () => {
@@ -63,19 +65,44 @@ const lookup =
   (id: number, _index: number, { signal }: { signal: AbortSignal }) =>
     fetch(`${base}${path(id)}`, { signal }).then((response) => response.json() as Promise<Item>);
 
+/**
+ * `lookup`, and `answered(id)`: resolves once the operator has the answer for `id` (its Promise
+ * settled, then a macrotask, by which time every reaction to it has run).
+ */
+function watchedLookup(path: (id: number) => string) {
+  type Answer = { promise: Promise<void>; resolve: () => void };
+  const answers = new Map<number, Answer>();
+  const answer = (id: number): Answer => {
+    let entry = answers.get(id);
+    if (entry === undefined) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => (resolve = r)).then(() => new Promise<void>((r) => setImmediate(r)));
+      entry = { promise, resolve };
+      answers.set(id, entry);
+    }
+    return entry;
+  };
+  const fn = (id: number, index: number, context: AsyncContext) =>
+    lookup(path)(id, index, context).then((item) => (answer(id).resolve(), item));
+  return { fn, answered: (id: number) => answer(id).promise };
+}
+
 describe('fetch with the AbortSignal against a local HTTP server', () => {
   it('orderedWait: a hanging request times out, its fallback takes its place, and the server sees it closed', async () => {
     const hang = watch('ordered-2');
-    const result = from([1, 2, 3]).pipe(
-      orderedWait(
-        lookup((id) => (id === 2 ? '/hang/ordered-2' : `/item/${id}`)),
-        {
-          timeout: 500,
-          onTimeout: (id) => of({ id, timedOut: true }),
-        },
-      ),
-    );
-    expect(await lastValueFrom(result.pipe(toArray()))).toEqual([{ id: 1 }, { id: 2, timedOut: true }, { id: 3 }]);
+    const scheduler = new VirtualTimeScheduler();
+    const { fn, answered } = watchedLookup((id) => (id === 2 ? '/hang/ordered-2' : `/item/${id}`));
+    const values: Item[] = [];
+    let completed = false;
+    from([1, 2, 3])
+      .pipe(orderedWait(fn, { timeout: 500, onTimeout: (id) => of({ id, timedOut: true }), scheduler }))
+      .subscribe({ next: (v) => values.push(v), complete: () => (completed = true) });
+    await Promise.all([answered(1), answered(3), hang.arrived]);
+    // 3 has its answer but waits behind 2, whose request the server holds.
+    expect(values).toEqual([{ id: 1 }]);
+    scheduler.flush();
+    expect(values).toEqual([{ id: 1 }, { id: 2, timedOut: true }, { id: 3 }]);
+    expect(completed).toBe(true);
     // false: the connection closed without a response, because the client aborted the request.
     expect(await hang.closed).toBe(false);
   });
@@ -84,19 +111,19 @@ describe('fetch with the AbortSignal against a local HTTP server', () => {
     const first = watch('unordered-1');
     const second = watch('unordered-2');
     const paths: Record<number, string> = { 1: '/hang/unordered-1', 2: '/item/2', 3: '/hang/unordered-2' };
-    const result = from([1, 2, 3]).pipe(
-      unorderedWait(
-        lookup((id) => paths[id]),
-        300,
-      ),
-    );
+    const scheduler = new VirtualTimeScheduler();
+    const { fn, answered } = watchedLookup((id) => paths[id]);
     const values: Item[] = [];
-    const failure = await new Promise<unknown>((resolve) =>
-      result.subscribe({ next: (v) => values.push(v), error: resolve }),
-    );
+    const errors: unknown[] = [];
+    from([1, 2, 3])
+      .pipe(unorderedWait(fn, { timeout: 300, scheduler }))
+      .subscribe({ next: (v) => values.push(v), error: (e) => errors.push(e) });
+    await Promise.all([answered(2), first.arrived, second.arrived]);
     expect(values).toEqual([{ id: 2 }]);
-    expect(failure).toBeInstanceOf(AsyncTimeoutError);
-    expect(failure).toMatchObject({ value: 1, index: 0 });
+    scheduler.flush();
+    expect(values).toEqual([{ id: 2 }]);
+    expect(errors).toEqual([expect.any(AsyncTimeoutError)]);
+    expect(errors[0]).toMatchObject({ value: 1, index: 0, timeout: 300 });
     expect(await first.closed).toBe(false);
     expect(await second.closed).toBe(false);
   });

@@ -31,7 +31,7 @@ import {
   type Packed,
 } from './support/packedPackage';
 
-jest.setTimeout(180_000);
+jest.setTimeout(900_000);
 
 const rxjsVersion = (
   JSON.parse(readFileSync(join(repo, 'node_modules/rxjs/package.json'), 'utf8')) as { version: string }

@@ -24,16 +24,44 @@ const all = <T>(source: Observable<T>) => lastValueFrom(source.pipe(toArray()));
  */
 const letRejectionsSurface = () => sleep(20);
 
+/** A macrotask: by its end, every reaction to a Promise settled before it has run. */
+const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 describe('Promise inners', () => {
-  const delays: Record<string, number> = { a: 80, b: 40, c: 0 };
-  const slowFirst = (v: string) => sleep(delays[v]).then(() => v.toUpperCase());
+  // The test settles the Promises itself, last first, so the completion order does not depend on
+  // timers firing in time.
+  function lastFirst(operator: typeof orderedWait) {
+    const calls = new Map<string, (value: string) => void>();
+    const values: string[] = [];
+    let completed = false;
+    from(['a', 'b', 'c'])
+      .pipe(operator((v: string) => new Promise<string>((resolve) => calls.set(v, resolve))))
+      .subscribe({ next: (v) => values.push(v), complete: () => (completed = true) });
+    return {
+      values,
+      completed: () => completed,
+      answer: async (v: string) => (calls.get(v)!(v.toUpperCase()), settle()),
+    };
+  }
 
   it('orderedWait emits Promise results in source order', async () => {
-    expect(await all(from(['a', 'b', 'c']).pipe(orderedWait(slowFirst)))).toEqual(['A', 'B', 'C']);
+    const run = lastFirst(orderedWait);
+    await run.answer('c');
+    await run.answer('b');
+    expect(run.values).toEqual([]);
+    await run.answer('a');
+    expect(run.values).toEqual(['A', 'B', 'C']);
+    expect(run.completed()).toBe(true);
   });
 
   it('unorderedWait emits Promise results in completion order', async () => {
-    expect(await all(from(['a', 'b', 'c']).pipe(unorderedWait(slowFirst)))).toEqual(['C', 'B', 'A']);
+    const run = lastFirst(unorderedWait);
+    await run.answer('c');
+    expect(run.values).toEqual(['C']);
+    await run.answer('b');
+    await run.answer('a');
+    expect(run.values).toEqual(['C', 'B', 'A']);
+    expect(run.completed()).toBe(true);
   });
 
   it('takes async functions, with the index and context', async () => {

@@ -40,6 +40,11 @@ export interface FlakyServer {
   readonly url: string;
   readonly stats: ServerStats;
   plan(id: number, attempt: number): Plan;
+  /**
+   * Whether the server holds the request for `path` (its path and query, as sent) unanswered: it
+   * has arrived, the plan says hang, and its connection is still open.
+   */
+  holds(path: string): boolean;
   /** Resolves with the open request count once it is 0, or when `ms` have passed. */
   settled(ms: number): Promise<number>;
   resetStats(): void;
@@ -81,6 +86,7 @@ const emptyStats = (): ServerStats => ({
 
 export async function startFlakyServer(options: FlakyServerOptions): Promise<FlakyServer> {
   let stats = emptyStats();
+  const held = new Set<string>();
   const server: Server = createServer((req, res) => {
     stats.requests++;
     stats.open++;
@@ -107,6 +113,9 @@ export async function startFlakyServer(options: FlakyServerOptions): Promise<Fla
     const plan = planFor(options, id, attempt);
     if (plan.kind === 'hang') {
       counted.hangs++;
+      const path = req.url ?? '';
+      held.add(path);
+      res.on('close', () => held.delete(path));
       return;
     }
     timer = setTimeout(() => {
@@ -121,6 +130,9 @@ export async function startFlakyServer(options: FlakyServerOptions): Promise<Fla
       }
     }, plan.ms);
   });
+  // The server never closes an idle keep-alive connection during a run: closing one can cross a
+  // request the client is sending on it, a connection reset that no plan foresaw.
+  server.keepAliveTimeout = 10 * 60_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 
@@ -130,6 +142,7 @@ export async function startFlakyServer(options: FlakyServerOptions): Promise<Fla
       return stats;
     },
     plan: (id, attempt) => planFor(options, id, attempt),
+    holds: (path) => held.has(path),
     async settled(ms) {
       const until = Date.now() + ms;
       while (stats.open > 0 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 10));

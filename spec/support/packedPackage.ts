@@ -151,13 +151,19 @@ export const bundlerOptions = { module: 'esnext', moduleResolution: 'bundler', l
 
 /**
  * The same program for every way of loading the package: ordered and unordered results, a timeout
- * error that is an `AsyncTimeoutError` of the same module instance, and a timeout fallback. Real
- * timers, but the outcome does not depend on how fast the machine is: the delays only differ by
- * whole timer periods and the timed-out call never completes. It needs `lastValueFrom, map, NEVER,
- * of, timer, toArray` from rxjs and `AsyncTimeoutError, orderedWait, unorderedWait` in scope.
+ * error that is an `AsyncTimeoutError` of the same module instance, and a timeout fallback. The
+ * outcome does not depend on how fast the machine is: a call for `n` ends after `n` microtask
+ * turns, so 5 always ends before 25 and 25 before 45 (real timers would end out of turn if the
+ * process were paused between starting them), and the calls that time out never complete. It
+ * needs `lastValueFrom, map, NEVER, of, timer, toArray` from rxjs and `AsyncTimeoutError,
+ * orderedWait, unorderedWait` in scope.
  */
 export const program = `
-const slow = (ms) => timer(ms).pipe(map(() => ms));
+const slow = async (n) => {
+  for (let turn = 0; turn < n; turn++) await null;
+  return n;
+};
+void [map, timer];
 const ordered = await lastValueFrom(of(45, 5, 25).pipe(orderedWait(slow, 5000, 3), toArray()));
 const unordered = await lastValueFrom(of(45, 5, 25).pipe(unorderedWait(slow, 5000, 3), toArray()));
 let aborted = false;
@@ -209,7 +215,7 @@ const typedImports = `import { lastValueFrom, map, NEVER, of, timer, toArray, ty
 import { AsyncTimeoutError, orderedWait, unorderedWait, type AsyncWaitConfig } from 'rxjs-async-io';`;
 // The untyped JS program, typed just enough for strict mode.
 const typedRun = program
-  .replace('const slow = (ms) =>', 'const slow = (ms: number) =>')
+  .replace('const slow = async (n) =>', 'const slow = async (n: number) =>')
   .replace('(_v, _i, { signal })', '(_v: string, _i: number, { signal }: { signal: AbortSignal })')
   .replace('.catch((error) =>', '.catch((error: unknown) =>')
   .replace('orderedWait((v) =>', 'orderedWait((v: string) =>')

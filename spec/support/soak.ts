@@ -2,13 +2,14 @@ import { range } from 'rxjs';
 import type * as Library from '../../lib';
 import type { AsyncContext, AsyncWaitConfig } from '../../lib';
 import { startFlakyServer, type FlakyServer, type FlakyServerOptions, type ServerStats } from './flakyServer';
+import { PacedScheduler } from './pacedScheduler';
 
 /**
  * The soak (issue 4): many ids through orderedWait and unorderedWait, each a `fetch` with
  * `ctx.signal` to a flaky local server, with a timeout, retry with exponential back-off and
  * onError/onTimeout fallbacks; then the accounting. Shared by the jest integration test (a short
- * run against lib/) and `npm run soak` (bench/soak.mjs: a long run against the built package),
- * which is why the library is passed in rather than imported.
+ * run against lib/, on the paced clock) and `npm run soak` (bench/soak.mjs: a long run against the
+ * built package, in real time), which is why the library is passed in rather than imported.
  */
 export type SoakLibrary = Pick<typeof Library, 'orderedWait' | 'unorderedWait' | 'exponentialDelay'>;
 
@@ -17,6 +18,15 @@ export interface SoakOptions {
   readonly capacity: number;
   /** ms per element, first call to final answer. */
   readonly timeout: number;
+  /**
+   * Which clock the operators' timeouts and retry delays run on:
+   * - `'real'`: the asyncScheduler. A slow host turns answers into timeouts ("load-induced"), so
+   *   only a dedicated run can bound time; `npm run soak`.
+   * - `'paced'`: a {@link PacedScheduler}, whose time moves only when every call still running
+   *   is one the server holds by plan. Each id then ends exactly as the server's plan says, and
+   *   the only aborted requests are the planned hangs, at any speed; the run in `npm test`.
+   */
+  readonly clock: 'real' | 'paced';
   readonly retry: { readonly count: number; readonly initial: number; readonly max: number };
   readonly server: FlakyServerOptions;
   /** A full garbage collection, to measure retained heap; null to skip the memory figures. */
@@ -43,6 +53,10 @@ export interface ModeReport {
   readonly mode: 'ordered' | 'unordered';
   readonly ids: number;
   readonly via: Record<Via, number>;
+  /** How the ids end by the server's plan, on a clock that no load can make late. */
+  readonly planned: Record<Via, number>;
+  /** Calls whose signal was aborted before they settled: the requests the client gave up on. */
+  readonly abandoned: number;
   /** Timeouts of ids the server would have answered in time: the machine's load, not a fault. */
   readonly lateTimeouts: number;
   readonly duplicates: number;
@@ -54,6 +68,8 @@ export interface ModeReport {
   readonly networkFailures: number;
   readonly server: ServerStats;
   readonly openAtEnd: number;
+  /** fn calls whose Promise had not settled once the run was over. */
+  readonly unsettledCalls: number;
   readonly elapsedMs: number;
   /** N × mean latency / capacity: no faults, no overhead. */
   readonly idealMs: number;
@@ -74,9 +90,21 @@ class HttpStatusError extends Error {
 
 /** Runs both operators, one after the other, against one server. */
 export async function soak(lib: SoakLibrary, options: SoakOptions): Promise<ModeReport[]> {
+  if (options.clock === 'paced') {
+    // Retry delays cost virtual time too; past the timeout they would time out ids that the plan
+    // says end in a retry or onError. (They also wait for the clock to move, i.e. until every call
+    // under way is held: a paced run is quickest with delays of 0.)
+    const worst = options.retry.count * options.retry.max;
+    if (worst >= options.timeout) {
+      throw new RangeError(
+        `paced soak: retry delays (up to ${worst} ms) must stay under the timeout (${options.timeout} ms)`,
+      );
+    }
+  }
   const server = await startFlakyServer(options.server);
   try {
-    await warmUp(server, options.capacity);
+    // Nothing is timed on the paced clock, so nothing needs warming up.
+    if (options.clock === 'real') await warmUp(server, options.capacity);
     const reports: ModeReport[] = [];
     for (const mode of ['ordered', 'unordered'] as const) {
       options.log?.(`${mode}Wait: ${options.ids} ids, capacity ${options.capacity}`);
@@ -127,11 +155,24 @@ async function runMode(
   let impossible = 0;
   let lateTimeouts = 0;
   let nextInOrder = 0;
+  let abandoned = 0;
   const violations: string[] = [];
   const networkFailed = new Set<number>();
+  // For the paced clock: calls under way that the server will answer, and the paths of those it
+  // will hold (their plan says hang).
+  let answerable = 0;
+  const hanging = new Set<string>();
+  const scheduler =
+    o.clock === 'paced'
+      ? new PacedScheduler(() => answerable === 0 && [...hanging].every((path) => server.holds(path)))
+      : undefined;
 
-  const fn = (id: number, _index: number, { signal, attempt }: AsyncContext): Promise<Result> =>
-    fetch(`${server.url}/item/${id}?attempt=${attempt}`, { signal })
+  const fn = (id: number, _index: number, { signal, attempt }: AsyncContext): Promise<Result> => {
+    const path = `/item/${id}?attempt=${attempt}&run=${mode}`;
+    const hangs = server.plan(id, attempt).kind === 'hang';
+    if (hangs) hanging.add(path);
+    else answerable++;
+    return fetch(`${server.url}${path}`, { signal })
       .then(async (response) => {
         if (!response.ok) {
           // Read the body so that the connection goes back to the pool.
@@ -143,12 +184,19 @@ async function runMode(
         return { id, via: attempt === 1 ? 'ok' : 'retried' } as const;
       })
       .catch((error: unknown) => {
-        if (!(error instanceof HttpStatusError) && !signal.aborted) networkFailed.add(id);
+        if (signal.aborted) abandoned++;
+        else if (!(error instanceof HttpStatusError)) networkFailed.add(id);
         throw error;
+      })
+      .finally(() => {
+        if (hangs) hanging.delete(path);
+        else answerable--;
       });
+  };
   const config: AsyncWaitConfig<number, Result> = {
     capacity: o.capacity,
     timeout: o.timeout,
+    ...(scheduler && { scheduler }),
     retry: { count: o.retry.count, delay: lib.exponentialDelay({ initial: o.retry.initial, max: o.retry.max }) },
     onError: (_error, id) => [{ id, via: 'error' }],
     onTimeout: (id) => [{ id, via: 'timeout' }],
@@ -173,6 +221,7 @@ async function runMode(
     peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
   }, 50);
   const started = performance.now();
+  scheduler?.start();
   try {
     await new Promise<void>((resolve, reject) => {
       range(0, n)
@@ -183,19 +232,29 @@ async function runMode(
     violations.push(`the output failed: ${String(error)}`);
   } finally {
     clearInterval(sampler);
+    scheduler?.stop();
   }
   const elapsedMs = performance.now() - started;
-  // Aborted connections close on the server a moment after the client gives up on them.
-  const openAtEnd = await server.settled(5000);
+  // Aborted connections close on the server a moment after the client gives up on them. The
+  // limit only ends the wait when one never closes: a busy host takes longer, not fails.
+  const openAtEnd = await server.settled(30_000);
+  // Likewise the client's side of an aborted call settles after the output may have completed.
+  for (const until = Date.now() + 30_000; answerable + hanging.size > 0 && Date.now() < until;) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
   const heapAfter = o.gc === null ? null : await heapAfterGc(o.gc);
 
   const missing = n - seen.reduce((sum, x) => sum + x, 0);
+  const planned: Record<Via, number> = { ok: 0, retried: 0, error: 0, timeout: 0 };
+  for (let id = 0; id < n; id++) planned[expectedVia(server, id, o.retry.count)]++;
   const stats = { ...server.stats };
   const meanLatency = (o.server.latency[0] + o.server.latency[1]) / 2;
   const report: ModeReport = {
     mode,
     ids: n,
     via,
+    planned,
+    abandoned,
     lateTimeouts,
     duplicates,
     missing,
@@ -204,6 +263,7 @@ async function runMode(
     networkFailures: networkFailed.size,
     server: stats,
     openAtEnd,
+    unsettledCalls: answerable + hanging.size,
     elapsedMs,
     idealMs: (n * meanLatency) / o.capacity,
     simulatedMs: simulate(lib, server, mode, o),
@@ -234,9 +294,20 @@ function check(r: ModeReport, o: SoakOptions): void {
   if (r.outOfOrder > 0) v.push(`${r.outOfOrder} results out of source order`);
   if (r.impossible > 0) v.push(`${r.impossible} results that contradict the server's plan`);
   if (r.openAtEnd > 0) v.push(`${r.openAtEnd} requests still open on the server after the run`);
+  if (r.unsettledCalls > 0) v.push(`${r.unsettledCalls} fn calls never settled`);
   if (r.server.aborted < r.server.hangs)
     v.push(`${r.server.hangs} hanging requests but only ${r.server.aborted} aborted`);
   if (r.server.malformed > 0) v.push(`${r.server.malformed} malformed requests`);
+  if (o.clock === 'paced') {
+    // No load can make an answer late on this clock: each id ends as planned, and the client gives
+    // up on exactly the requests the server holds, each of which the server sees closed.
+    if (r.lateTimeouts > 0) v.push(`${r.lateTimeouts} timeouts of ids the server answers`);
+    if (r.networkFailures > 0) v.push(`${r.networkFailures} ids with an unplanned network error`);
+    if (r.server.aborted !== r.abandoned)
+      v.push(`the client gave up on ${r.abandoned} requests, the server saw ${r.server.aborted} aborted`);
+    if (r.abandoned !== r.server.hangs)
+      v.push(`the server held ${r.server.hangs} requests, the client gave up on ${r.abandoned}`);
+  }
   if (o.bounds === null) return;
   const { peakRssMB, heapGrowthMB, slowdown } = o.bounds;
   if (r.peakRssMB > peakRssMB) v.push(`peak RSS ${r.peakRssMB.toFixed(0)} MB > ${peakRssMB} MB`);
@@ -325,6 +396,10 @@ export function soakTable(reports: readonly ModeReport[]): string {
     ['answered after retry', (r) => f0(r.via.retried)],
     ['onError fallback', (r) => f0(r.via.error)],
     ['onTimeout fallback', (r) => f0(r.via.timeout)],
+    [
+      '  planned: ok, retried, error, timeout',
+      (r) => [r.planned.ok, r.planned.retried, r.planned.error, r.planned.timeout].join(', '),
+    ],
     ['  of which load-induced', (r) => f0(r.lateTimeouts)],
     ['duplicates', (r) => f0(r.duplicates)],
     ['missing', (r) => f0(r.missing)],
@@ -334,6 +409,7 @@ export function soakTable(reports: readonly ModeReport[]): string {
     ['server: requests', (r) => f0(r.server.requests)],
     ['server: 503 answers', (r) => f0(r.server.errors)],
     ['server: hangs', (r) => f0(r.server.hangs)],
+    ['client: requests given up', (r) => f0(r.abandoned)],
     ['server: aborted by client', (r) => f0(r.server.aborted)],
     ['server: peak open', (r) => f0(r.server.peakOpen)],
     ['server: open at end', (r) => f0(r.openAtEnd)],
