@@ -43,7 +43,7 @@ async function fetchTimeout(timeout) {
   const lookup = (name, _index, { signal }) => {
     signal.addEventListener('abort', () => aborted.push(name));
     const request = fetch(name === 'hang' ? '/hang/fetch' : `/item/${name}`, { signal });
-    // How each fetch ended, seen from the page: the timed-out one must reject with an AbortError.
+    // How each fetch ended, seen from the page: the timed-out one rejects with its signal's reason.
     settled.push(
       request.then(
         () => `${name}: answered`,
