@@ -12,13 +12,12 @@ import type { AsyncFunction, AsyncWaitBarrierConfig, AsyncWaitConfig } from './t
  * when an entry may start.</span>
  *
  * ```text
- * config:   { capacity: 2 }
- * pulls:    ab-c-d|          each letter: a next() that gave it; |: next() said done
- * fn(a):    ---A|
- * fn(b):     ----B|
- * fn(c):       ---C|
- * fn(d):         --D|
- * result:   ---A-BC(D|)
+ * config:   { capacity: 2 }    source: a, b, c, d
+ * fn(a):    --A|           each fn(x) line starts where x was read from the source
+ * fn(b):    ---B|
+ * fn(c):       --C|
+ * fn(d):        --D|
+ * result:   ---AB-C(D|)
  * ```
  *
  * A creation function, as RxJS's `from`: each subscription gets the source's iterator
@@ -65,10 +64,9 @@ export function orderedWaitFrom<T, R>(
  * it also holds back reading.
  *
  * ```text
- * config:   { isBarrier: (v) => v === 'W', capacity: 2 }
- * pulls:    aW-(b|)
- * fn(a):    ---A|
- * fn(b):       ----B|
+ * config:   { isBarrier: (v) => v === 'W', capacity: 2 }    source: a, W, b
+ * fn(a):    --A|
+ * fn(b):       ---B|         b is read only when W has left
  * result:   ---(AW)(B|)
  * ```
  *

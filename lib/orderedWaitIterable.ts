@@ -11,13 +11,12 @@ import type { AsyncFunction, AsyncWaitBarrierConfig, AsyncWaitConfig } from './t
  * {@link orderedWait}'s timeout, retry, fallbacks, per-key order, barriers and monitor.</span>
  *
  * ```text
- * config:   { capacity: 2 }
- * pulls:    ab-c-d|          each letter: a next() on the source that gave it
- * fn(a):    ---A|
- * fn(b):     ----B|
- * fn(c):       ---C|
- * fn(d):         --D|
- * yields:   ---A-BC(D|)      to a consumer that is always waiting
+ * config:   { capacity: 2 }    source: a, b, c, d
+ * fn(a):    --A|           each fn(x) line starts where x was read from the source
+ * fn(b):    ---B|
+ * fn(c):       --C|
+ * fn(d):        --D|
+ * yields:   ---AB-C(D|)    to a consumer that always waits in next()
  * ```
  *
  * Nothing is read before the first `next()`. A result counts against `capacity` from the call
@@ -73,10 +72,9 @@ export function orderedWaitIterable<T, R>(
  * passed to `fn` but yielded themselves, in their position; each takes a slot while it waits.
  *
  * ```text
- * config:   { isBarrier: (v) => v === 'W', capacity: 2 }
- * pulls:    aW-(b|)
- * fn(a):    ---A|
- * fn(b):       ----B|
+ * config:   { isBarrier: (v) => v === 'W', capacity: 2 }    source: a, W, b
+ * fn(a):    --A|
+ * fn(b):       ---B|         b is read only when W has left
  * yields:   ---(AW)(B|)
  * ```
  *

@@ -12,13 +12,12 @@ import type { AsyncFunction, AsyncWaitBarrierConfig, AsyncWaitConfig } from './t
  * only when an entry may start.</span>
  *
  * ```text
- * config:   { capacity: 2 }
- * pulls:    ab-cd|           each letter: a next() that gave it; |: next() said done
- * fn(a):    ----A|
- * fn(b):     --B|
- * fn(c):       ---C|
+ * config:   { capacity: 2 }    source: a, b, c, d
+ * fn(a):    ---A|          each fn(x) line starts where x was read from the source
+ * fn(b):    -B|
+ * fn(c):      --C|
  * fn(d):        -D|
- * result:   ---BAD(C|)
+ * result:   --B-AC(D|)
  * ```
  *
  * The same rules as {@link orderedWaitFrom} (prefetch 0: values pulled minus results emitted
@@ -68,11 +67,10 @@ export function unorderedWaitFrom<T, R>(
  * takes a slot while it waits, so it also holds back reading.
  *
  * ```text
- * config:   { isBarrier: (v) => v === 'W', capacity: 3 }
- * pulls:    aWb--(c|)
- * fn(a):    -----A|
- * fn(b):      -B|
- * fn(c):         -----C|
+ * config:   { isBarrier: (v) => v === 'W', capacity: 3 }    source: a, W, b, c
+ * fn(a):    ----A|
+ * fn(b):    -B|            B waits behind W, and so does the reading of c
+ * fn(c):         ----C|
  * result:   -----(AWB)(C|)
  * ```
  *

@@ -11,13 +11,12 @@ import type { AsyncFunction, AsyncWaitBarrierConfig, AsyncWaitConfig } from './t
  * {@link unorderedWait}'s timeout, retry, fallbacks, per-key order, barriers and monitor.</span>
  *
  * ```text
- * config:   { capacity: 2 }
- * pulls:    ab-cd|           each letter: a next() on the source that gave it
- * fn(a):    ----A|
- * fn(b):     --B|
- * fn(c):       ---C|
+ * config:   { capacity: 2 }    source: a, b, c, d
+ * fn(a):    ---A|          each fn(x) line starts where x was read from the source
+ * fn(b):    -B|
+ * fn(c):      --C|
  * fn(d):        -D|
- * yields:   ---BAD(C|)       to a consumer that is always waiting
+ * yields:   --B-AC(D|)     to a consumer that always waits in next()
  * ```
  *
  * The same rules as {@link orderedWaitIterable} (nothing read before the first `next()`; a
@@ -60,11 +59,10 @@ export function unorderedWaitIterable<T, R>(
  * takes a slot while it waits.
  *
  * ```text
- * config:   { isBarrier: (v) => v === 'W', capacity: 3 }
- * pulls:    aWb--(c|)
- * fn(a):    -----A|
- * fn(b):      -B|
- * fn(c):         -----C|
+ * config:   { isBarrier: (v) => v === 'W', capacity: 3 }    source: a, W, b, c
+ * fn(a):    ----A|
+ * fn(b):    -B|            B waits behind W, and so does the reading of c
+ * fn(c):         ----C|
  * yields:   -----(AWB)(C|)
  * ```
  *

@@ -88,7 +88,9 @@ export class PullReader<T> implements Demand {
       const openAsync = source[Symbol.asyncIterator];
       const iterator = typeof openAsync === 'function' ? openAsync.call(source) : source[Symbol.iterator]!();
       if (iterator === null || typeof iterator !== 'object' || typeof iterator.next !== 'function') {
-        throw new TypeError(`${this.operator}: the source's iterator is ${describe(iterator)}, not an object with next()`);
+        throw new TypeError(
+          `${this.operator}: the source's iterator is ${describe(iterator)}, not an object with next()`,
+        );
       }
       this.iterator = iterator;
       this.sync = typeof openAsync !== 'function';
@@ -235,7 +237,11 @@ export function assemblePull<T, R>(
 }
 
 /** The Observable shape of the pull front: a fresh iterator, core and parts per subscription. */
-export function pullWait<T, R>(source: PullSource<T>, options: AsyncWaitOptions<T, R>, mode: OutputMode): Observable<R> {
+export function pullWait<T, R>(
+  source: PullSource<T>,
+  options: AsyncWaitOptions<T, R>,
+  mode: OutputMode,
+): Observable<R> {
   return new Observable<R>((out) => {
     const run = assemblePull(out, source, options, mode);
     out.add(() => {
