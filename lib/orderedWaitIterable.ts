@@ -22,9 +22,10 @@ import type { AsyncFunction, AsyncWaitBarrierConfig, AsyncWaitConfig } from './t
  * Nothing is read before the first `next()`. A result counts against `capacity` from the call
  * of `fn` until the consumer has taken it, so the source's `next()` is called only while
  * `held + untaken < capacity`, one call at a time: values pulled minus results taken never
- * exceeds `capacity` (prefetch 0), and a consumer that stops taking stops the reading. Every
- * rule of {@link orderedWait} applies; indices, `pending()` and `commitIndex` count positions in
- * the source. The source's `return()` is called exactly once, whatever ends the run (its end, its
+ * exceeds `capacity` (prefetch 0; a result handed to a `next()` the consumer waits in counts as
+ * taken), and a consumer that stops taking stops the reading. Every rule of
+ * {@link orderedWait} applies; indices, `pending()` and `commitIndex` count positions in the
+ * source. The source's `return()` is called exactly once, whatever ends the run (its end, its
  * error, an output error, the consumer's `break` or `return()`), with no `next()` after it; the
  * consumer's `break` awaits it. An error thrown by the source's `next()`, or an element's
  * failure, is thrown by this iterator's `next()` after the results emitted before it. Each

@@ -42,12 +42,6 @@ export function teardownReason(operator: string, status: 'active' | 'completed' 
   return new DOMException(`${operator}: ${why} before this element's result`, 'AbortError');
 }
 
-/** What a BufferOverflowError reads of the input buffer. */
-interface BufferCounts {
-  readonly bufferSize: number;
-  readonly received: number;
-}
-
 /**
  * The error an output fails with when a value arrives while the input buffer already holds
  * `bufferSize` values and `overflow` is 'error' (the default): nothing is dropped silently.
@@ -68,7 +62,7 @@ export class BufferOverflowError extends Error {
    * @param counts The buffer's size and the values received.
    * @param held Entries held when the value arrived.
    */
-  constructor(operator: string, counts: BufferCounts, held: number) {
+  constructor(operator: string, counts: { readonly bufferSize: number; readonly received: number }, held: number) {
     super(
       `${operator}: the input buffer is full (bufferSize ${counts.bufferSize}, ${held} held, ` +
         `${counts.received} received): value ${counts.received - 1} does not fit`,
