@@ -13,6 +13,7 @@ import * as prettier from 'prettier';
 import { renderChart } from './chart.mjs';
 import { scenarioE } from './memory.mjs';
 import { ISSUE5_SCENARIOS } from './issue5.mjs';
+import { ISSUE12_SCENARIOS } from './issue12.mjs';
 import { benchmarksDoc, scenarioMarkdown, targetsMarkdown } from './report.mjs';
 import { scenarioA, scenarioB, scenarioC, scenarioD, scenarioF, sizes } from './scenarios.mjs';
 import { evaluateTargets } from './targets.mjs';
@@ -25,6 +26,7 @@ const SCENARIOS = {
   E: scenarioE,
   F: scenarioF,
   ...ISSUE5_SCENARIOS,
+  ...ISSUE12_SCENARIOS,
 };
 
 function parseArgs(argv) {

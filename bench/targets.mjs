@@ -89,5 +89,38 @@ export function evaluateTargets(results) {
       );
     }
   }
+  if (byId.PM) {
+    const { rows: pm, sizes: ns } = byId.PM.figures;
+    const peak = (id, n) => pm.find((r) => r.id === `${id}/${n}`).peak;
+    for (const n of ns) {
+      add(
+        `PM: orderedWaitIterable peak heap growth, ${n.toLocaleString('en-US')} records, slow consumer`,
+        peak('orderedWaitIterable', n),
+        '< 5 MiB',
+        peak('orderedWaitIterable', n) < 5 * MiB,
+        'bytes',
+      );
+    }
+    const [small, large] = [ns[0], ns.at(-1)];
+    const value = peak('mergeMap', large) / peak('mergeMap', small);
+    add(
+      `PM: from(generator).pipe(mergeMap) peak heap growth, ${large.toLocaleString('en-US')} ÷ ${small.toLocaleString('en-US')} records (grows with N)`,
+      value,
+      `≥ ${((large / small) * 0.5).toFixed(1)}`,
+      value >= (large / small) * 0.5,
+    );
+  }
+  if (byId.PT) {
+    const { rowsB, rowsC } = byId.PT.figures;
+    for (const [name, rows_, limit] of [
+      ['B', rowsB, Infinity],
+      ['C2', rowsC, byId.PT.params.capacityC2],
+    ]) {
+      for (const row of rows_.filter((r) => !r.ours && !(r.maxInFlight > limit))) {
+        // row.ratio = the peer's median ÷ orderedWaitIterable's over the same source.
+        add(`PT ${name}: orderedWaitIterable ÷ ${row.peer}`, 1 / row.ratio, '< 1', 1 / row.ratio < 1);
+      }
+    }
+  }
   return rows;
 }

@@ -1,5 +1,9 @@
 export { orderedWait } from './orderedWait.js';
 export { unorderedWait } from './unorderedWait.js';
+export { orderedWaitFrom } from './orderedWaitFrom.js';
+export { unorderedWaitFrom } from './unorderedWaitFrom.js';
+export { orderedWaitIterable } from './orderedWaitIterable.js';
+export { unorderedWaitIterable } from './unorderedWaitIterable.js';
 export { AsyncTimeoutError } from './AsyncTimeoutError.js';
 export { BufferOverflowError } from './internal/errors.js';
 export { fixedDelay, exponentialDelay, type ExponentialDelayConfig } from './retryDelays.js';

@@ -61,13 +61,7 @@ describe('the build', () => {
       ['cjs', 'commonjs'],
       ['esm', 'module'],
     ]) {
-      for (const file of [
-        'index.js',
-        'index.d.ts',
-        'orderedWait.js',
-        'orderedWait.d.ts',
-        'internal/operatorCore.js',
-      ]) {
+      for (const file of ['index.js', 'index.d.ts', 'orderedWait.js', 'orderedWait.d.ts', 'internal/operatorCore.js']) {
         expect(existsSync(join(pkg, 'dist', dir, file))).toBe(true);
       }
       expect(JSON.parse(readFileSync(join(pkg, 'dist', dir, 'package.json'), 'utf8'))).toEqual({ type });

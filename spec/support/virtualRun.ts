@@ -1,10 +1,13 @@
 import { Observable, Subscriber, type ObservableInput, type OperatorFunction } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import {
+  AsyncWaitMonitor,
   exponentialDelay,
   fixedDelay,
   orderedWait,
+  orderedWaitFrom,
   unorderedWait,
+  unorderedWaitFrom,
   type AsyncContext,
   type AsyncRetryConfig,
   type AsyncWaitConfig,
@@ -58,8 +61,16 @@ interface ElementState {
   abortFrame: Frame | null;
 }
 
+/**
+ * How the run reads its source: 'push' subscribes the operator to the scenario's source Observable;
+ * 'pull' gives the pull front (orderedWaitFrom / unorderedWaitFrom) a synchronous generator of the
+ * same values, for scenarios whose source emits everything and completes at subscription. In
+ * 'pull', `reads` gets the frame and the monitor's `held` figure at every read of the source.
+ */
+export type RunFront = { kind: 'push' } | { kind: 'pull'; reads: Array<{ frame: Frame; held: number }> };
+
 /** Plays a scenario through the real operator on a TestScheduler, frame by frame, recording everything. */
-export function runVirtual(s: Scenario): VirtualRun {
+export function runVirtual(s: Scenario, front: RunFront = { kind: 'push' }): VirtualRun {
   const scheduler = new TestScheduler(() => undefined);
   scheduler.maxFrames = Infinity;
   let final = false;
@@ -237,7 +248,24 @@ export function runVirtual(s: Scenario): VirtualRun {
   if (s.withOnTimeout) config.onTimeout = (value, index) => handler('onTimeout', value, index);
   if (s.withOnError) config.onError = (error, value, index) => handler('onError', value, index, error);
   if (s.retry !== null) config.retry = retryConfig(s.retry, states, log);
-  const operator: OperatorFunction<string, string> = (s.mode === 'ordered' ? orderedWait : unorderedWait)(fn, config);
+  const monitor = new AsyncWaitMonitor<string>();
+  const operator: OperatorFunction<string, string> =
+    front.kind === 'push'
+      ? (s.mode === 'ordered' ? orderedWait : unorderedWait)(fn, config)
+      : () => (s.mode === 'ordered' ? orderedWaitFrom : unorderedWaitFrom)(pulled(), fn, { ...config, monitor });
+  function* pulled(): Generator<string> {
+    if (front.kind !== 'pull') return;
+    if (s.syncCount !== s.elements.length || s.end.kind !== 'complete' || !s.end.sync) {
+      throw new Error('a pull run needs a source that emits everything and completes at subscription');
+    }
+    for (let i = 0; i <= s.elements.length; i++) {
+      front.reads.push({ frame: frame(), held: monitor.figures.held });
+      if (i === s.elements.length) break;
+      log.push({ t: 'arrive', i, f: frame() });
+      yield sourceValue(i);
+    }
+    log.push({ t: 'sourceEnd', f: frame() });
+  }
 
   const source = new Observable<string>((subscriber) => {
     const arrivals = arrivalFrames(s);
