@@ -259,9 +259,7 @@ beforeAll(async () => {
   expect(await redis.xlen(STREAM)).toBe(EVENTS);
 
   // Settings of the workers. min-idle is well above the time an entry waits in a live worker whose
-  // pull front bounds its queue, so that mostly the dead worker's entries are claimed; the
-  // stand-in front (examples/redis-streams/pullFront.mjs) reads without bound, so entries wait
-  // longer and live work is claimed too: more duplicates, still nothing lost.
+  // pull front bounds its queue, so that mostly the dead worker's entries are claimed.
   const workerArgs = (consumer: string): string[] => [
     ...['--consumer', consumer, '--redis', redisUrl, '--enrich', enrichUrl],
     ...['--stream', STREAM, '--results', RESULTS, '--group', GROUP],
@@ -427,6 +425,15 @@ describe('Redis Streams consumer group with orderedWait workers, one SIGKILLed m
     // victim wrote one before it died (it could not ack it any more).
     const elsewhere = new Set(run.results.filter((r) => r.consumer !== run.victim.name).map((r) => r.entry));
     expect(run.victimPending.filter((id) => !elsewhere.has(id))).toEqual([]);
+  });
+
+  it('bounds what each worker holds: read and not yet written <= capacity + prefetch (0) + COUNT + the one being written', () => {
+    // capacity 50, prefetch 0, XREADGROUP COUNT 10; one more while its result is being written.
+    const peaks = run.workers.map(({ name, figures }) => ({
+      name,
+      within: (figures?.unwrittenPeak ?? Infinity) <= 50 + 0 + 10 + 1,
+    }));
+    expect(peaks).toEqual(run.workers.map(({ name }) => ({ name, within: true })));
   });
 
   it('has every worker report its peak RSS', () => {

@@ -14,10 +14,8 @@
 // away; otherwise it prints the final figures as one JSON line.
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
-import { AsyncWaitMonitor, exponentialDelay } from 'rxjs-async-io';
-// The pull front. Until rxjs-async-io exports it, ./pullFront.mjs is a stand-in WITHOUT
-// backpressure; then this line becomes: import { orderedWaitIterable } from 'rxjs-async-io';
-import { orderedWaitIterable } from './pullFront.mjs';
+// orderedWaitIterable is the pull front: it reads the stream only while a slot is free.
+import { AsyncWaitMonitor, exponentialDelay, orderedWaitIterable } from 'rxjs-async-io';
 import { AckLedger } from './ackLedger.mjs';
 import { readGroup } from './streamReader.mjs';
 
