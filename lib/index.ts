@@ -1,5 +1,8 @@
 export { orderedWait } from './orderedWait.js';
 export { unorderedWait } from './unorderedWait.js';
+export { orderedWaitBatch } from './orderedWaitBatch.js';
+export { unorderedWaitBatch } from './unorderedWaitBatch.js';
+export { BatchResultError } from './internal/batch/batchResultError.js';
 export { AsyncTimeoutError } from './AsyncTimeoutError.js';
 export { BufferOverflowError } from './internal/errors.js';
 export { fixedDelay, exponentialDelay, type ExponentialDelayConfig } from './retryDelays.js';
@@ -15,3 +18,12 @@ export type {
   LatencyFigures,
   PendingInput,
 } from './types.js';
+export type {
+  AsyncBatchFunction,
+  AsyncBatchContext,
+  AsyncBatchAnswer,
+  AsyncBatchConfig,
+  AsyncBatchBarrierConfig,
+  AsyncBatchMatch,
+} from './batchTypes.js';
+export type { BatchFigures } from './figures.js';
