@@ -50,7 +50,7 @@ export function unorderedWaitBatch<T, R, B extends T>(
  * look up many keys in one round trip (`WHERE id IN (...)`, Redis `MGET`, a bulk endpoint).</span>
  *
  * ```text
- * config:          { maxBatchSize: 2 }
+ * config:          { maxBatchSize: 2, maxBatchDelay: 5 }
  * source:          -abcd----|
  * fn([a, b]):        -------(X|)       X = [A, B]  (slow)
  * fn([c, d]):          -(Y|)           Y = [C, D]  (fast: its results leave first)

@@ -16,7 +16,7 @@ const operators = [
 const ANSWERS = { X: ['A', 'B', 'C'], Y: ['D'], Z: ['C', 'D'], P: ['A', 'B'], Q: ['A'], R: ['B'], S: ['C'] };
 
 // prettier-ignore
-describe.each(operators)('%s', (name, operator) => {
+describe.each(operators)('%s', (_name, operator) => {
   describe('the marble diagrams of its TSDoc', () => {
     it('the barrier form: the batch forming when a barrier arrives is flushed first; the last one when the source completes', marbles((m) => {
       const s = batchSheet(m, {

@@ -1,7 +1,7 @@
 import { tap, type Observable, type OperatorFunction } from 'rxjs';
 import type { Context } from 'rxjs-marbles/jest';
 import type { TestObservableLike } from 'rxjs-marbles/types';
-import type { AsyncBatchContext } from '../../lib';
+import type { AsyncBatchAnswer, AsyncBatchContext } from '../../lib';
 import type { Sheet } from './marbleSheet';
 
 /**
@@ -15,7 +15,7 @@ export interface BatchSheet {
   source: TestObservableLike<string>;
   inners: Record<string, TestObservableLike<unknown>>;
   /** The batch call: returns the inner named by the values (and the call count), recording it. */
-  fn: (values: string[], context: AsyncBatchContext) => Observable<unknown>;
+  fn: (values: string[], context: AsyncBatchContext) => Observable<AsyncBatchAnswer<string>>;
   /** The inners' names, in call order. */
   calls: string[];
   /** Each call's context, in call order. */
@@ -57,7 +57,8 @@ export function batchSheet(
       run.contexts.push(context);
       const inner = inners[name];
       if (inner === undefined) throw new Error(`the sheet has no inner ${name}`);
-      return inner;
+      // The sheet's answers are arrays of strings, or bad answers on purpose.
+      return inner as Observable<unknown> as Observable<AsyncBatchAnswer<string>>;
     },
     expect(operator, values, error) {
       const output = source.pipe(operator, tap({ error: (e: unknown) => (run.error = e) }));

@@ -30,6 +30,8 @@ export class BatchInvocation<T, R> implements Invocation<T, R>, BatchOwner<T, R>
   private readonly running = new Set<Batch<T, R>>();
   /** A pump loop (or an answer being handed out) is on the stack: batches flushed meanwhile wait for it. */
   private pumping = false;
+  /** The source completed: only retries join batches now, which wait for no one beyond their burst. */
+  private sourceDone = false;
   private readonly deadlines: Deadlines<T, R>;
   /** The monitor's probe; dropped at teardown, as the core records nothing for torn-down calls. */
   private probe: MonitorProbe | null;
@@ -56,6 +58,7 @@ export class BatchInvocation<T, R> implements Invocation<T, R>, BatchOwner<T, R>
   }
 
   flush(reason: FlushCause): void {
+    if (reason === 'complete') this.sourceDone = true;
     if (this.forming !== null) this.close(this.forming, reason);
   }
 
@@ -93,15 +96,23 @@ export class BatchInvocation<T, R> implements Invocation<T, R>, BatchOwner<T, R>
     entry.running = member;
     batch.members.push(member);
     batch.live++;
-    const { maxBatchSize, maxBatchDelay } = this.options;
+    const { maxBatchSize } = this.options;
     if (batch.live >= maxBatchSize) this.close(batch, 'size');
-    else if (fresh && maxBatchDelay !== Infinity) {
-      const due = batch;
-      due.timer = scheduleAfter(this.scheduler, maxBatchDelay, () => {
-        due.timer = null;
-        if (this.forming === due) this.close(due, 'delay');
-      });
-    }
+    else if (fresh) this.arm(batch);
+  }
+
+  /**
+   * Arms a new batch's delay. Once the source has completed, no value will join it, only retries
+   * due in the same burst: it goes at the end of that burst, whatever maxBatchDelay says.
+   */
+  private arm(batch: Batch<T, R>): void {
+    const delay = this.sourceDone ? 0 : this.options.maxBatchDelay;
+    if (delay === Infinity) return;
+    const reason = this.sourceDone ? 'complete' : 'delay';
+    batch.timer = scheduleAfter(this.scheduler, delay, () => {
+      batch.timer = null;
+      if (this.forming === batch) this.close(batch, reason);
+    });
   }
 
   private close(batch: Batch<T, R>, reason: BatchFlushReason): void {
