@@ -11,6 +11,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as prettier from 'prettier';
 import { renderChart } from './chart.mjs';
+import { scenarioBatch } from './batch.mjs';
 import { scenarioE } from './memory.mjs';
 import { ISSUE5_SCENARIOS } from './issue5.mjs';
 import { benchmarksDoc, scenarioMarkdown, targetsMarkdown } from './report.mjs';
@@ -25,6 +26,7 @@ const SCENARIOS = {
   E: scenarioE,
   F: scenarioF,
   ...ISSUE5_SCENARIOS,
+  BATCH: scenarioBatch,
 };
 
 function parseArgs(argv) {
