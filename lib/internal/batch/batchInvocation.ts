@@ -6,12 +6,11 @@ import type { Deadlines } from '../deadlines.js';
 import { Entry, EntryState } from '../entry.js';
 import { takeInput, type InnerOwner } from '../inner.js';
 import type { AttemptSink, FlushCause, Invocation } from '../invocation.js';
-import type { BatchFlushReason, MonitorProbe } from '../monitorProtocol.js';
-import { Fifo } from '../queues/fifo.js';
-import { scheduleAfter } from '../timer.js';
+import type { MonitorProbe } from '../monitorProtocol.js';
 import { outcomes, readAnswer, type Outcome } from './answer.js';
-import { Batch, batchContext, BatchState, Member, type BatchOwner } from './batch.js';
+import { batchContext, BatchState, type Batch, type BatchOwner, type Member } from './batch.js';
 import type { BatchOptions } from './batchOptions.js';
+import { BatchFormation } from './formation.js';
 
 /**
  * Calls in batches (Flink's batch async I/O, FLINK-38825), as the engine's invocation part:
@@ -25,13 +24,11 @@ import type { BatchOptions } from './batchOptions.js';
  */
 export class BatchInvocation<T, R> implements Invocation<T, R>, BatchOwner<T, R>, InnerOwner<Batch<T, R>, unknown> {
   readonly clock: Clock;
-  private forming: Batch<T, R> | null = null;
-  private readonly ready = new Fifo<Batch<T, R>>();
+  private readonly formation: BatchFormation<T, R>;
+  /** Batches whose call is in flight. */
   private readonly running = new Set<Batch<T, R>>();
   /** A pump loop (or an answer being handed out) is on the stack: batches flushed meanwhile wait for it. */
   private pumping = false;
-  /** The source completed: only retries join batches now, which wait for no one beyond their burst. */
-  private sourceDone = false;
   private readonly deadlines: Deadlines<T, R>;
   /** The monitor's probe; dropped at teardown, as the core records nothing for torn-down calls. */
   private probe: MonitorProbe | null;
@@ -39,10 +36,14 @@ export class BatchInvocation<T, R> implements Invocation<T, R>, BatchOwner<T, R>
   constructor(
     private readonly options: BatchOptions<T, R>,
     private readonly operator: string,
-    private readonly scheduler: SchedulerLike,
+    scheduler: SchedulerLike,
     private readonly sink: AttemptSink<T, R>,
     parts: CoreParts<T, R>,
   ) {
+    this.formation = new BatchFormation(this, options.maxBatchSize, options.maxBatchDelay, scheduler, (reason) => {
+      this.probe?.batchFlushed?.(reason);
+      this.pump();
+    });
     this.clock = parts.clock;
     this.deadlines = parts.deadlines;
     this.probe = parts.probe;
@@ -50,27 +51,20 @@ export class BatchInvocation<T, R> implements Invocation<T, R>, BatchOwner<T, R>
   }
 
   submit(entry: Entry<T, R>): void {
-    this.join(entry, true);
+    this.formation.join(entry, true);
   }
 
   retry(entry: Entry<T, R>): void {
-    this.join(entry, false);
+    this.formation.join(entry, false);
   }
 
   flush(reason: FlushCause): void {
-    if (reason === 'complete') this.sourceDone = true;
-    if (this.forming !== null) this.close(this.forming, reason);
+    this.formation.flush(reason);
   }
 
   teardown(): void {
     this.probe = null;
-    const forming = this.forming;
-    if (forming !== null) {
-      forming.disarm();
-      forming.state = BatchState.Ended;
-      this.forming = null;
-    }
-    this.ready.clear();
+    this.formation.clear();
     const reason = new DOMException(
       `${this.operator}: the subscription ended before this batch's answer`,
       'AbortError',
@@ -79,49 +73,7 @@ export class BatchInvocation<T, R> implements Invocation<T, R>, BatchOwner<T, R>
   }
 
   forEachWaiting(visit: (entry: Entry<T, R>) => void): void {
-    // Retried elements are also in the timed list; only first calls wait here and nowhere else.
-    const waiting = (batch: Batch<T, R>) => {
-      for (const member of batch.members) if (member.first && !member.gone) visit(member.entry);
-    };
-    if (this.forming !== null) waiting(this.forming);
-    this.ready.forEach(waiting);
-  }
-
-  private join(entry: Entry<T, R>, first: boolean): void {
-    let batch = this.forming;
-    const fresh = batch === null;
-    if (batch === null) batch = this.forming = new Batch<T, R>(this);
-    const member = new Member(batch, entry, first);
-    entry.state = EntryState.Waiting;
-    entry.running = member;
-    batch.members.push(member);
-    batch.live++;
-    const { maxBatchSize } = this.options;
-    if (batch.live >= maxBatchSize) this.close(batch, 'size');
-    else if (fresh) this.arm(batch);
-  }
-
-  /**
-   * Arms a new batch's delay. Once the source has completed, no value will join it, only retries
-   * due in the same burst: it goes at the end of that burst, whatever maxBatchDelay says.
-   */
-  private arm(batch: Batch<T, R>): void {
-    const delay = this.sourceDone ? 0 : this.options.maxBatchDelay;
-    if (delay === Infinity) return;
-    const reason = this.sourceDone ? 'complete' : 'delay';
-    batch.timer = scheduleAfter(this.scheduler, delay, () => {
-      batch.timer = null;
-      if (this.forming === batch) this.close(batch, reason);
-    });
-  }
-
-  private close(batch: Batch<T, R>, reason: BatchFlushReason): void {
-    this.forming = null;
-    batch.disarm();
-    batch.state = BatchState.Ready;
-    this.probe?.batchFlushed?.(reason);
-    this.ready.push(batch);
-    this.pump();
+    this.formation.forEachWaiting(visit);
   }
 
   /** Starts flushed batches in order while call slots are free; one loop, so the stack stays flat. */
@@ -130,8 +82,9 @@ export class BatchInvocation<T, R> implements Invocation<T, R>, BatchOwner<T, R>
     this.pumping = true;
     let started = false;
     try {
-      while (this.ready.length > 0 && this.running.size < this.options.maxInFlightBatches && !this.sink.closed) {
-        const batch = this.ready.shift();
+      const { ready } = this.formation;
+      while (ready.length > 0 && this.running.size < this.options.maxInFlightBatches && !this.sink.closed) {
+        const batch = ready.shift();
         if (batch.live === 0) continue;
         started = true;
         this.start(batch);
@@ -246,11 +199,8 @@ export class BatchInvocation<T, R> implements Invocation<T, R>, BatchOwner<T, R>
     member.gone = true;
     const batch = member.batch;
     if (--batch.live > 0) return;
-    if (batch.state === BatchState.Forming) {
-      batch.disarm();
-      batch.state = BatchState.Ended;
-      if (this.forming === batch) this.forming = null;
-    } else if (batch.state === BatchState.Running) {
+    if (batch.state === BatchState.Forming) this.formation.emptied(batch);
+    else if (batch.state === BatchState.Running) {
       // Every element timed out: nobody waits for the answer any more, and its slot is free.
       this.abandon(
         batch,
