@@ -11,6 +11,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as prettier from 'prettier';
 import { renderChart } from './chart.mjs';
+import { scenarioBatch } from './batch.mjs';
 import { scenarioE } from './memory.mjs';
 import { ISSUE5_SCENARIOS } from './issue5.mjs';
 import { ISSUE12_SCENARIOS } from './issue12.mjs';
@@ -27,6 +28,7 @@ const SCENARIOS = {
   F: scenarioF,
   ...ISSUE5_SCENARIOS,
   ...ISSUE12_SCENARIOS,
+  BATCH: scenarioBatch,
 };
 
 function parseArgs(argv) {

@@ -122,5 +122,31 @@ export function evaluateTargets(results) {
       }
     }
   }
+  if (byId.BATCH) {
+    const { rows: batchRows, n, maxBatchDelay } = byId.BATCH.figures;
+    const row = Object.fromEntries(batchRows.map((r) => [r.id, r]));
+    for (const r of batchRows.filter((x) => x.id !== 'orderedWait')) {
+      add(
+        `BATCH: backend calls of ${r.peer}, ${n.toLocaleString('en-US')} elements`,
+        r.calls,
+        `= ${r.expected}`,
+        r.callsExact,
+        'int',
+      );
+    }
+    const perElement = row.orderedWaitBatch.throughput / row.orderedWait.throughput;
+    add('BATCH: orderedWaitBatch throughput ÷ per-element orderedWait', perElement, '≥ 5', perElement >= 5);
+    for (const id of ['orderedWaitBatch', 'unorderedWaitBatch']) {
+      const value = row[id].throughput / row.dataloader.throughput;
+      add(`BATCH: ${id} throughput ÷ DataLoader`, value, '≥ 1', value >= 1);
+      add(
+        `BATCH: ${id} p99 latency beyond its own backend call (ms)`,
+        row[id].beyondP99,
+        `≤ maxBatchDelay (${maxBatchDelay}) + 1 ms`,
+        row[id].beyondP99 <= maxBatchDelay + 1,
+        'ms',
+      );
+    }
+  }
   return rows;
 }

@@ -59,6 +59,34 @@ export interface AsyncWaitFigures {
   readonly fallbacks: number;
   /** Values dropped by the input buffer's overflow policy (`dropOldest` / `dropNewest`). */
   readonly dropped: number;
-  /** Latency of each call of `fn`, from the call to the end of its inner. */
+  /**
+   * Latency of each call of `fn`, from the call to the end of its inner (for the batch operators,
+   * of each batch call).
+   */
   readonly latency: LatencyFigures;
+  /** Batch figures, for {@link orderedWaitBatch} and {@link unorderedWaitBatch} only (absent otherwise). */
+  readonly batches?: BatchFigures;
+}
+
+/** Batch calls of one subscription of {@link orderedWaitBatch} or {@link unorderedWaitBatch}. */
+export interface BatchFigures {
+  /** Batch calls started (a batch of retried elements counts as a new call). */
+  readonly started: number;
+  /** Batch calls in flight now (at most `maxInFlightBatches`). */
+  readonly inFlight: number;
+  /** Mean number of elements per batch call started; 0 before the first. */
+  readonly meanSize: number;
+  /** Most elements in one batch call started. */
+  readonly maxSize: number;
+  /** Batches flushed, by reason. */
+  readonly flushes: {
+    /** Reached `maxBatchSize`. */
+    readonly size: number;
+    /** `maxBatchDelay` passed since the batch's first element. */
+    readonly delay: number;
+    /** The source completed. */
+    readonly complete: number;
+    /** A barrier arrived (no batch straddles one). */
+    readonly barrier: number;
+  };
 }

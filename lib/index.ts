@@ -4,6 +4,9 @@ export { orderedWaitFrom } from './orderedWaitFrom.js';
 export { unorderedWaitFrom } from './unorderedWaitFrom.js';
 export { orderedWaitIterable } from './orderedWaitIterable.js';
 export { unorderedWaitIterable } from './unorderedWaitIterable.js';
+export { orderedWaitBatch } from './orderedWaitBatch.js';
+export { unorderedWaitBatch } from './unorderedWaitBatch.js';
+export { BatchResultError } from './internal/batch/batchResultError.js';
 export { AsyncTimeoutError } from './AsyncTimeoutError.js';
 export { BufferOverflowError } from './internal/errors.js';
 export { fixedDelay, exponentialDelay, type ExponentialDelayConfig } from './retryDelays.js';
@@ -20,3 +23,12 @@ export type {
   LatencyFigures,
   PendingInput,
 } from './types.js';
+export type {
+  AsyncBatchFunction,
+  AsyncBatchContext,
+  AsyncBatchAnswer,
+  AsyncBatchConfig,
+  AsyncBatchBarrierConfig,
+  AsyncBatchMatch,
+} from './batchTypes.js';
+export type { BatchFigures } from './figures.js';

@@ -94,6 +94,8 @@ describe('API reference', () => {
         'unorderedWait',
         'unorderedWaitFrom',
         'unorderedWaitIterable',
+        'orderedWaitBatch',
+        'unorderedWaitBatch',
         'withResultFuture',
       ].sort(),
     );

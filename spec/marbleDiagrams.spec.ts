@@ -10,9 +10,16 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { NEVER, type ObservableInput } from 'rxjs';
+import { from, NEVER, toArray, type ObservableInput } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { orderedWait, unorderedWait, type AsyncWaitConfig } from '../lib';
+import {
+  orderedWait,
+  orderedWaitBatch,
+  unorderedWait,
+  unorderedWaitBatch,
+  type AsyncBatchConfig,
+  type AsyncWaitConfig,
+} from '../lib';
 
 const dir = resolve(__dirname, '../docs/marbles');
 
@@ -23,7 +30,8 @@ interface Line {
   start: number;
 }
 interface Check {
-  operator: 'orderedWait' | 'unorderedWait';
+  /** A batch operator's `fn(abc)` line is the call for a, b and c; the values it draws are its answer, in order. */
+  operator: 'orderedWait' | 'unorderedWait' | 'orderedWaitBatch' | 'unorderedWaitBatch';
   config?: Record<string, unknown>;
   onTimeout?: boolean;
   onError?: boolean;
@@ -91,7 +99,7 @@ function replay(
     type Drawn = { line: Line; observable: ReturnType<typeof cold<string>> };
     const drawn = new Map<string, Drawn>();
     for (const line of diagram.inputs.filter((input) => input !== sourceLine)) {
-      const match = /^(fn|onTimeout|onError)\((\w)\)(?: #(\d+))?$/.exec(line.title);
+      const match = /^(fn|onTimeout|onError)\((\w+)\)(?: #(\d+))?$/.exec(line.title);
       if (!match) throw new Error(`${diagram.file}: unknown line title "${line.title}"`);
       const key = `${match[1]}(${match[2]}) #${match[3] ?? '1'}`;
       drawn.set(key, { line, observable: cold<string>(cut(line.marble).marble) });
@@ -114,8 +122,18 @@ function replay(
     const config: AsyncWaitConfig<string, string> = { ...(check.config as AsyncWaitConfig<string, string>) };
     if (check.onTimeout) config.onTimeout = (value) => use('onTimeout', value);
     if (check.onError) config.onError = (_error, value) => use('onError', value);
+    const batched = check.operator === 'orderedWaitBatch' || check.operator === 'unorderedWaitBatch';
     const operator = check.operator === 'orderedWait' ? orderedWait : unorderedWait;
-    source.pipe(operator<string, string>((value) => use('fn', value), config)).subscribe({
+    const batchOperator = check.operator === 'orderedWaitBatch' ? orderedWaitBatch : unorderedWaitBatch;
+    const output = batched
+      ? source.pipe(
+          batchOperator<string, string>(
+            (values) => from(use('fn', values.join(''))).pipe(toArray()),
+            config as AsyncBatchConfig<string, string>,
+          ),
+        )
+      : source.pipe(operator<string, string>((value) => use('fn', value), config));
+    output.subscribe({
       next: (value) => actual.push({ frame: scheduler.now(), kind: 'N', value }),
       error: (error: unknown) =>
         actual.push({ frame: scheduler.now(), kind: 'E', value: error instanceof Error ? error.name : error }),
@@ -165,6 +183,7 @@ describe('marble pictures (docs/marbles)', () => {
         'ordered-vs-unordered.txt',
         'capacity-ordered.txt',
         'timeout.txt',
+        'batching.txt',
         'timeout-fallback.txt',
         'retry.txt',
         'error-teardown.txt',

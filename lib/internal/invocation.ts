@@ -16,7 +16,7 @@ export interface Invocation<T, R> {
    * Calls not started yet should start now: the source completed, or a barrier arrives (a batch
    * never straddles one). A no-op for one call per element.
    */
-  flush(): void;
+  flush(reason: FlushCause): void;
   /** The subscription ended: forget every entry still waiting for a call. */
   teardown(): void;
   /**
@@ -27,6 +27,9 @@ export interface Invocation<T, R> {
   /** Visits entries admitted but waiting for their call, for the pending inputs (none here by default). */
   forEachWaiting?(visit: (entry: Entry<T, R>) => void): void;
 }
+
+/** Why the core asks for a flush: the source completed, or a barrier is about to be admitted. */
+export type FlushCause = 'complete' | 'barrier';
 
 /** What an invocation reports to: the operator core. */
 export interface AttemptSink<T, R> {

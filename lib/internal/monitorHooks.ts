@@ -1,6 +1,6 @@
 import type { AsyncWaitFigures, PendingInput } from '../figures.js';
 import { LatencyHistogram } from './latencyHistogram.js';
-import type { MonitorProbe, WatchedSubscription } from './monitorProtocol.js';
+import type { BatchFlushReason, MonitorProbe, WatchedSubscription } from './monitorProtocol.js';
 
 type Status = AsyncWaitFigures['status'];
 
@@ -26,6 +26,14 @@ export class MonitorHooks<T> implements MonitorProbe {
   /** Calls that ended synchronously and are already in the histogram (as zeros). */
   private zerosRecorded = 0;
   private readonly latency = new LatencyHistogram();
+  /** Batch counters, for the batch operators only (null otherwise). */
+  private batch: {
+    started: number;
+    ended: number;
+    elements: number;
+    maxSize: number;
+    flushes: Record<BatchFlushReason, number>;
+  } | null = null;
   /** What was pending when the subscription ended, kept for reading afterwards. */
   pendingAtEnd: PendingInput<T>[] | null = null;
 
@@ -68,6 +76,28 @@ export class MonitorHooks<T> implements MonitorProbe {
     this.latency.record(ms);
   }
 
+  batching(): void {
+    this.batch = {
+      started: 0,
+      ended: 0,
+      elements: 0,
+      maxSize: 0,
+      flushes: { size: 0, delay: 0, complete: 0, barrier: 0 },
+    };
+  }
+  batchFlushed(reason: BatchFlushReason): void {
+    this.batch!.flushes[reason]++;
+  }
+  batchStarted(size: number): void {
+    const batch = this.batch!;
+    batch.started++;
+    batch.elements += size;
+    if (size > batch.maxSize) batch.maxSize = size;
+  }
+  batchEnded(): void {
+    this.batch!.ended++;
+  }
+
   ended(status: 'completed' | 'errored' | 'unsubscribed', pending: PendingInput<unknown>[], commitIndex: number): void {
     this.status = status;
     this.pendingAtEnd = pending as PendingInput<T>[];
@@ -91,7 +121,7 @@ export class MonitorHooks<T> implements MonitorProbe {
     latency.recordZeros(zeros - this.zerosRecorded);
     this.zerosRecorded = zeros;
     const live = this.pendingAtEnd === null;
-    return {
+    const figures: AsyncWaitFigures = {
       status: this.status,
       inFlight: live ? watched.inFlight() : 0,
       fallbacksRunning: live ? watched.fallbacksRunning() : 0,
@@ -112,6 +142,18 @@ export class MonitorHooks<T> implements MonitorProbe {
         max: latency.max,
         p50: latency.quantile(0.5),
         p99: latency.quantile(0.99),
+      },
+    };
+    const { batch } = this;
+    if (batch === null) return figures;
+    return {
+      ...figures,
+      batches: {
+        started: batch.started,
+        inFlight: live ? batch.started - batch.ended : 0,
+        meanSize: batch.started === 0 ? 0 : batch.elements / batch.started,
+        maxSize: batch.maxSize,
+        flushes: { ...batch.flushes },
       },
     };
   }

@@ -1,4 +1,7 @@
-import type { AsyncWaitFigures, PendingInput } from '../figures.js';
+import type { AsyncWaitFigures, BatchFigures, PendingInput } from '../figures.js';
+
+/** Why a batch was flushed (orderedWaitBatch / unorderedWaitBatch). */
+export type BatchFlushReason = keyof BatchFigures['flushes'];
 
 /**
  * The key under which a monitor offers itself to the operators. A registered symbol, not a
@@ -48,6 +51,16 @@ export interface MonitorProbe {
   timed(): void;
   /** A timed call ended after `ms` milliseconds. */
   callEnded(ms: number): void;
+  // The batch operators' events. Optional, so that a monitor of an older copy of the package,
+  // which lacks them, still works (the engine calls them with `?.`): the protocol stays version 1.
+  /** The subscription calls in batches: its figures get a `batches` part. */
+  batching?(): void;
+  /** A batch was flushed (closed to new elements) for `reason`. */
+  batchFlushed?(reason: BatchFlushReason): void;
+  /** A batch call of `size` elements began (`called` counts it too). */
+  batchStarted?(size: number): void;
+  /** A batch call ended: answered, failed or abandoned. */
+  batchEnded?(): void;
   /** The subscription ended; `pending` and `commitIndex` are as they stood at that moment. */
   ended(status: 'completed' | 'errored' | 'unsubscribed', pending: PendingInput<unknown>[], commitIndex: number): void;
   /** The figures as they stand. */

@@ -65,7 +65,7 @@ export class OperatorCore<T, R>
 
   sourceComplete(): void {
     this.sourceDone = true;
-    this.parts.invocation.flush();
+    this.parts.invocation.flush('complete');
     if (!this.draining) this.completeIfDrained();
   }
 
@@ -76,7 +76,7 @@ export class OperatorCore<T, R>
     let key: unknown;
     try {
       if (options.isBarrier !== null && options.isBarrier(value)) {
-        parts.invocation.flush();
+        parts.invocation.flush('barrier');
         return parts.queue.pushBarrier(Entry.barrier<T, R>(value, index));
       }
       if (options.key !== null) key = options.key(value);

@@ -64,6 +64,8 @@ export function parseOptions<T, R>(
   fn: AsyncFunction<T, R>,
   timeoutOrConfig: number | AsyncWaitConfig<T, R> | AsyncWaitBarrierConfig<T, R, T, never> | undefined,
   capacity: number | undefined,
+  /** Config keys a front adds and checks itself (the batch fronts'), accepted as known here. */
+  extraKeys: readonly string[] = [],
 ): AsyncWaitOptions<T, R> {
   const check = new ArgumentChecker(operator);
   check.fn('fn', fn);
@@ -81,7 +83,7 @@ export function parseOptions<T, R>(
     }
     config = timeoutOrConfig;
     prefix = 'config.';
-    check.knownKeys('config', config, CONFIG_KEYS);
+    check.knownKeys('config', config, extraKeys.length === 0 ? CONFIG_KEYS : [...CONFIG_KEYS, ...extraKeys]);
   }
   const timeout = check.timeout(`${prefix}timeout`, config.timeout);
   const retry = config.retry === undefined ? null : parseRetry(check, config.retry);
@@ -158,7 +160,7 @@ function parseRetry<T, R>(check: ArgumentChecker, retry: AsyncRetryConfig<T, R>)
   };
 }
 
-class ArgumentChecker {
+export class ArgumentChecker {
   constructor(readonly operator: string) {}
 
   error(Err: typeof TypeError, argument: string, expected: string, got: unknown): Error {
