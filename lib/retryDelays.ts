@@ -1,3 +1,4 @@
+import { withFloor } from './internal/delayFloor.js';
 import { argumentError, delayError } from './internal/describe.js';
 
 /**
@@ -26,7 +27,7 @@ import { argumentError, delayError } from './internal/describe.js';
 export function fixedDelay(ms: number): (retry: number) => number {
   const error = delayError(ms, 'fixedDelay', 'ms');
   if (error !== null) throw error;
-  return () => ms;
+  return withFloor(() => ms, ms);
 }
 
 /** Options of {@link exponentialDelay}. */
@@ -95,5 +96,5 @@ export function exponentialDelay(config: ExponentialDelayConfig): (retry: number
   if (!(max >= initial)) {
     throw argumentError(RangeError, 'exponentialDelay', 'max', `a number >= initial (${initial}) or Infinity`, max);
   }
-  return (retry) => Math.min(initial * Math.pow(multiplier, retry - 1), max);
+  return withFloor((retry) => Math.min(initial * Math.pow(multiplier, retry - 1), max), initial);
 }

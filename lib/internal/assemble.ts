@@ -44,7 +44,10 @@ export function assemble<T, R>(
   parts.queue = createQueue<Entry<T, R>>(mode, options);
   parts.admission = extensions.admission?.(parts) ?? new CapacityAdmission(options.capacity);
   parts.deadlines = new Deadlines<T, R>(options.timeout, options.scheduler, clock, core, probe !== null);
-  parts.retry = options.retry === null ? null : new Retry(options.retry, options.operator, options.scheduler, core);
+  parts.retry =
+    options.retry === null
+      ? null
+      : new Retry(options.retry, options.operator, options.scheduler, core, options.timeout);
   parts.fallbacks = new Fallbacks<T, R>(core, clock);
   parts.invocation =
     extensions.invocation?.(core, parts) ?? new ElementInvocation<T, R>(options.fn, core, clock, probe);

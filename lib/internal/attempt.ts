@@ -3,7 +3,7 @@ import type { AsyncFunction } from '../types.js';
 import type { Clock } from './clock.js';
 import { callContext } from './context.js';
 import { EntryState, type Entry } from './entry.js';
-import { takeInput, type InnerOwner } from './inner.js';
+import { dropInput, takeInput, type InnerOwner } from './inner.js';
 import type { AttemptSink, Invocation } from './invocation.js';
 import type { MonitorProbe } from './monitorProtocol.js';
 
@@ -55,11 +55,14 @@ export class ElementInvocation<T, R> implements Invocation<T, R>, InnerOwner<T, 
         sink.attemptFailed(entry, error);
         continue;
       }
-      if (sink.closed) break;
+      if (sink.closed) {
+        dropInput(input);
+        break;
+      }
       takeInput(this, entry, input);
       // A call still running after fn returned is timed from here; one that ended synchronously took 0.
       if (probe !== null && entry.running !== null && entry.state === EntryState.Running) {
-        entry.calledAt = this.clock.shareable();
+        entry.calledAt = this.clock.stampDown();
         probe.timed();
       }
     } while ((entry.state as EntryState) === EntryState.RetryNow);

@@ -59,14 +59,24 @@ export class Clock {
     this.epoch = this.source.now();
   }
 
-  /**
-   * Milliseconds since the subscription started: whole ms on the monotonic clock (as Date.now
-   * gives them; small integers also stay unboxed in V8, where a fraction would cost a heap number
-   * per entry), exact on a virtual one.
-   */
+  /** Milliseconds since the subscription started (fractional on the monotonic clock). */
   now(): number {
-    const elapsed = this.source.now() - this.epoch;
-    return this.source === monotonic ? Math.floor(elapsed) : elapsed;
+    return this.source.now() - this.epoch;
+  }
+
+  /**
+   * A reading (`now`) to keep in an entry: on the monotonic clock rounded up to whole ms (a small integer
+   * stays unboxed in V8, where a fraction would cost a heap number per entry; rounding up keeps
+   * a deadline from being early), exact on a virtual one.
+   */
+  stampOf(now: number): number {
+    return this.source === monotonic ? Math.ceil(now) : now;
+  }
+
+  /** Like `stamp`, rounded down: a call's start for its latency, which is then never short. */
+  stampDown(): number {
+    const now = this.shareable();
+    return this.source === monotonic ? Math.floor(now) : now;
   }
 
   /** A reading shared by up to CLOCK_SHARE events of one burst, for latency figures. */

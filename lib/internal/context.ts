@@ -67,6 +67,16 @@ class CallContext implements ProxyHandler<object> {
     return undefined;
   }
 
+  // The target is shared by every context: freezing one or changing its prototype would reach
+  // them all, so both are refused (a strict-mode caller gets a TypeError).
+  preventExtensions(): boolean {
+    return false;
+  }
+
+  setPrototypeOf(): boolean {
+    return false;
+  }
+
   defineProperty(_target: object, key: PropertyKey, descriptor: PropertyDescriptor): boolean {
     // Stored as a plain value: the shared target never gets a property of its own.
     (this.written ??= {})[key as string] = descriptor.value;

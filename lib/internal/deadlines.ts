@@ -101,9 +101,10 @@ export class Deadlines<T, R> {
   /** Gives the entries started since the last read their start time, and arms the check if idle. */
   private stamp(): void {
     const now = this.clock.now();
+    const startedAt = this.clock.stampOf(now);
     const { unstamped } = this;
     for (let i = 0; i < this.unstampedCount; i++) {
-      unstamped[i]!.startedAt = now;
+      unstamped[i]!.startedAt = startedAt;
       unstamped[i] = null;
     }
     this.unstampedCount = 0;

@@ -114,10 +114,10 @@ export class Entry<T, R> implements ListNode<Entry<T, R>>, QueueNode<Entry<T, R>
     for (let i = 0; i < length; i++) this.add(values[i]);
   }
 
-  /** The result as an array, for `ifResult` and for emission. */
+  /** A copy of the result as an array, for `ifResult` (which may not change what is emitted). */
   results(): readonly R[] {
     const result = this.result;
-    return result === NO_RESULT ? [] : result instanceof Results ? result.values : [result];
+    return result === NO_RESULT ? [] : result instanceof Results ? result.values.slice() : [result];
   }
 
   resetResult(): void {

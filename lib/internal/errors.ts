@@ -37,7 +37,10 @@ export class AsyncTimeoutError extends Error {
  * 'AbortError', which is what `fetch` users check for, with a message that says what ended it.
  * A timed-out element's reason is its AsyncTimeoutError; a failed one's, the error it failed with.
  */
-export function teardownReason(operator: string, status: 'active' | 'completed' | 'errored'): DOMException {
+export function teardownReason(
+  operator: string,
+  status: 'active' | 'completed' | 'errored' | 'unsubscribed',
+): DOMException {
   const why = status === 'errored' ? 'the output errored' : 'the subscription was unsubscribed';
   return new DOMException(`${operator}: ${why} before this element's result`, 'AbortError');
 }

@@ -2,7 +2,7 @@ import type { ObservableInput } from 'rxjs';
 import type { Clock } from './clock.js';
 import { EntryState, type Entry } from './entry.js';
 import { EntryList } from './entryList.js';
-import { takeInput, type InnerOwner } from './inner.js';
+import { dropInput, takeInput, type InnerOwner } from './inner.js';
 
 /** What the fallbacks report to: the operator core. */
 export interface FallbackSink<T, R> {
@@ -44,7 +44,7 @@ export class Fallbacks<T, R> implements InnerOwner<T, R> {
       return;
     }
     // The handler may have ended the output itself: then nothing may start.
-    if (this.sink.closed) return;
+    if (this.sink.closed) return dropInput(input);
     takeInput(this, entry, input);
   }
 

@@ -18,6 +18,21 @@ export interface InnerOwner<T, R> extends InnerSink<T, R> {
 }
 
 /**
+ * Lets go of an input that will not be taken (the output ended while it was being made): a
+ * rejected Promise among them must not become an unhandled rejection.
+ */
+export function dropInput(input: unknown): void {
+  try {
+    if (input !== null && (typeof input === 'object' || typeof input === 'function')) {
+      const then = (input as PromiseLike<unknown>).then;
+      if (typeof then === 'function') then.call(input, undefined, () => undefined);
+    }
+  } catch {
+    // A thenable that throws is dropped all the same.
+  }
+}
+
+/**
  * Runs an ObservableInput for an entry and reports how it ends: Observables by subscription,
  * arrays at once, thenables through `then`, anything else through `from`. Whatever throws while
  * the input is being taken (a `then` that throws or a `then` getter that throws, both a
@@ -42,7 +57,14 @@ export function takeInput<T, R>(owner: InnerOwner<T, R>, entry: Entry<T, R>, inp
     return;
   }
   if (then === ARRAY) {
-    entry.addAll(input as ArrayLike<R>);
+    // Reading the items may throw too (a getter, a Proxy's trap): a failed take.
+    try {
+      entry.addAll(input as ArrayLike<R>);
+    } catch (error) {
+      entry.resetResult();
+      owner.innerErrored(entry, error);
+      return;
+    }
     owner.innerCompleted(entry);
   } else if (typeof then === 'function') {
     takeThenable(owner, entry, input as PromiseLike<R>, then as PromiseLike<R>['then']);
@@ -156,6 +178,7 @@ function looksLikeInput(input: unknown): boolean {
     typeof candidate[Symbol.asyncIterator] === 'function' ||
     typeof candidate[Symbol.iterator] === 'function' ||
     typeof candidate.getReader === 'function' ||
-    typeof candidate.length === 'number'
+    // Array-likes; a function's length is its arity, not a sign of an input.
+    (typeof input === 'object' && typeof candidate.length === 'number')
   );
 }

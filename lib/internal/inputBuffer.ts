@@ -46,14 +46,20 @@ export class InputBuffer<T> {
   /**
    * Buffers a value just received. Returns KEPT, DROPPED (the drop policies made room or dropped
    * it: one value is lost, counted in `dropped`) or OVERFLOW (the buffer is full and the policy
-   * is 'error': the value is not kept, and the caller errors the output).
+   * is 'error': the value is kept, so that `pending()` still names it for a resume, and the
+   * caller errors the output). `starting` of the buffered values will start without waiting
+   * (slots are free, and a drain loop is about to take them); they do not count against the size.
    */
-  push(value: T): PushOutcome {
+  push(value: T, starting = 0): PushOutcome {
     const index = this.received++;
-    if (this.values.length >= this.bufferSize) {
-      if (this.overflow === 'error') return OVERFLOW;
+    if (this.values.length - starting >= this.bufferSize) {
+      if (this.overflow === 'error') {
+        this.values.push(value);
+        this.indices?.push(index);
+        return OVERFLOW;
+      }
       this.dropped++;
-      if (this.overflow === 'dropNewest' || this.bufferSize === 0) return DROPPED;
+      if (this.overflow === 'dropNewest' || this.bufferSize === 0 || this.values.length === 0) return DROPPED;
       this.values.shift();
       this.indices!.shift();
       this.values.push(value);

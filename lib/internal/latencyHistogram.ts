@@ -18,7 +18,8 @@ export class LatencyHistogram {
   count = 0;
   sum = 0;
   max = 0;
-  private readonly buckets = new Float64Array(2 + OCTAVES * STEPS_PER_OCTAVE);
+  // The regular buckets, then one for latencies beyond the last octave (read as `max`).
+  private readonly buckets = new Float64Array(OVERFLOW + 1);
 
   record(ms: number): void {
     this.count++;
@@ -50,18 +51,23 @@ export class LatencyHistogram {
   }
 }
 
+/** The bucket of latencies above 2^OCTAVES units (about 4.66 h): its quantile is the max. */
+const OVERFLOW = 2 + OCTAVES * STEPS_PER_OCTAVE;
+
 function bucketOf(units: number): number {
   if (units < 1) return 0;
   if (units === 1) return 1;
+  // Checked before clz32, which reads its argument as a 32-bit integer.
+  if (units > 2 ** OCTAVES) return OVERFLOW;
   // The octave o with 2^o < units <= 2^(o+1): upper bounds are inclusive, so powers of two are bounds.
   const octave = 31 - Math.clz32(Math.ceil(units) - 1);
-  if (octave >= OCTAVES) return 1 + OCTAVES * STEPS_PER_OCTAVE;
   const step = Math.ceil((units * INVERSE_POWERS[octave] - 1) * STEPS_PER_OCTAVE) - 1;
   return 2 + octave * STEPS_PER_OCTAVE + step;
 }
 
 function upperBound(bucket: number): number {
   if (bucket <= 1) return bucket;
+  if (bucket === OVERFLOW) return Infinity;
   const octave = (bucket - 2) >>> 4;
   const step = (bucket - 2) & (STEPS_PER_OCTAVE - 1);
   return Math.pow(2, octave) * (1 + (step + 1) / STEPS_PER_OCTAVE);

@@ -45,9 +45,13 @@ export class OperatorCore<T, R>
   // --- the source -------------------------------------------------------------------------------
 
   sourceValue(value: T): void {
+    // A value that arrives once the output has ended (a downstream error handler feeding the
+    // source, before rxjs unsubscribes it) starts nothing.
+    if (this.status !== 'active' || this.out.closed) return;
     const { input, admission, queue, probe } = this.parts;
     if (this.draining || !admission.admits(queue.size)) {
-      const outcome = input.push(value);
+      // Values that the running drain loop will start (slots are free) do not count as waiting.
+      const outcome = input.push(value, Math.max(0, admission.room(queue.size)));
       if (outcome === OVERFLOW)
         this.fail(new BufferOverflowError(this.options.operator, input.bufferSize, input.received, queue.size));
       else if (outcome === DROPPED && probe !== null) probe.dropped();
@@ -76,10 +80,13 @@ export class OperatorCore<T, R>
     let key: unknown;
     try {
       if (options.isBarrier !== null && options.isBarrier(value)) {
+        if (this.out.closed) return;
         parts.invocation.flush('barrier');
         return parts.queue.pushBarrier(Entry.barrier<T, R>(value, index));
       }
       if (options.key !== null) key = options.key(value);
+      // The user's isBarrier or key may have ended the output: then nothing may start.
+      if (this.out.closed) return;
     } catch (error) {
       // Listed as in flight while the output fails, so that the pending inputs still name it.
       parts.deadlines.list.append(new Entry<T, R>(value, index, undefined));
@@ -137,18 +144,27 @@ export class OperatorCore<T, R>
   /** The one completion predicate: the source is done and nothing is held or buffered. */
   private completeIfDrained(): void {
     if (this.parts.queue.size > 0 || this.parts.input.length > 0) return;
-    // The status first: completing tears down, which reports 'unsubscribed' only while active.
-    this.status = 'completed';
+    this.end('completed');
     this.out.complete();
   }
 
   private fail(error: unknown): void {
-    if (this.out.closed) return;
-    this.status = 'errored';
+    if (this.out.closed || this.status !== 'active') return;
+    this.end('errored');
     this.out.error(error);
   }
 
-  private status: 'active' | 'completed' | 'errored' = 'active';
+  /**
+   * Records how the subscription ends, and tells the monitor before the output does, so that
+   * the downstream complete and error callbacks read the final figures.
+   */
+  private end(status: 'completed' | 'errored' | 'unsubscribed'): void {
+    if (this.status !== 'active') return;
+    this.status = status;
+    if (this.parts.probe !== null) reportEnd(this.parts.probe, this.view, status);
+  }
+
+  private status: 'active' | 'completed' | 'errored' | 'unsubscribed' = 'active';
 
   // --- outcomes ---------------------------------------------------------------------------------
 
@@ -166,6 +182,8 @@ export class OperatorCore<T, R>
     if (this.retried(entry, true, error)) return;
     const { onError } = this.options;
     entry.abort(error);
+    // An abort listener may have ended the output.
+    if (this.out.closed) return;
     if (this.parts.probe !== null) this.parts.probe.failed();
     // Failing the output leaves the entry in flight, so that the pending inputs still name it.
     if (onError === null) return this.fail(error);
@@ -192,6 +210,8 @@ export class OperatorCore<T, R>
       this.fail(userError);
       return true;
     }
+    // The user's predicate or delay function may have ended the output: nothing more may run.
+    if (this.out.closed) return true;
     // An immediate retry lets no timer run: the deadline is looked at here instead.
     if (ms === 0 && deadlines.isDue(entry)) {
       deadlines.untrack(entry);
@@ -220,6 +240,8 @@ export class OperatorCore<T, R>
     entry.stop();
     const error = new AsyncTimeoutError(entry.value, entry.index, this.options.timeout);
     entry.abort(error);
+    // An abort listener may have ended the output.
+    if (this.out.closed) return;
     const { onTimeout } = this.options;
     if (onTimeout !== null) return this.fallBack(entry, () => onTimeout(entry.value, entry.index));
     // Failing the output keeps the entry listed, so that the pending inputs still name it.
@@ -256,9 +278,9 @@ export class OperatorCore<T, R>
   /** Stops every call, retry, fallback and timer and aborts every unfinished entry; runs once, with `out`. */
   teardown(): void {
     const { parts } = this;
-    if (parts.probe !== null)
-      reportEnd(parts.probe, this.view, this.status === 'active' ? 'unsubscribed' : this.status);
-    const reason = teardownReason(this.options.operator, this.status);
+    const ended = this.status;
+    this.end('unsubscribed');
+    const reason = teardownReason(this.options.operator, ended);
     parts.invocation.teardown();
     for (let entry = parts.deadlines.takeAll(); entry !== null;) entry = entry.cancel(reason);
     for (let entry = parts.fallbacks.takeAll(); entry !== null;) entry = entry.cancel(null);

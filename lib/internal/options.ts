@@ -1,5 +1,6 @@
 import { asyncScheduler, type ObservableInput, type SchedulerLike } from 'rxjs';
 import type { AsyncFunction, AsyncRetryConfig, AsyncWaitBarrierConfig, AsyncWaitConfig } from '../types.js';
+import { delayFloor } from './delayFloor.js';
 import { argumentError, delayError, isIntegerOrInfinity } from './describe.js';
 import type { Overflow } from './inputBuffer.js';
 import { monitorEndpoint, type MonitorEndpoint } from './monitorProtocol.js';
@@ -87,7 +88,7 @@ export function parseOptions<T, R>(
   }
   const timeout = check.timeout(`${prefix}timeout`, config.timeout);
   const retry = config.retry === undefined ? null : parseRetry(check, config.retry);
-  if (retry !== null && retry.count === Infinity && timeout === Infinity && retry.delay === 0) {
+  if (retry !== null && retry.count === Infinity && timeout === Infinity && delayFloor(retry.delay) === 0) {
     // Nothing would ever end an element that keeps failing at once: it would spin for ever.
     throw check.error(
       RangeError,

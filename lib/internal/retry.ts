@@ -1,5 +1,5 @@
 import type { SchedulerLike } from 'rxjs';
-import { delayError } from './describe.js';
+import { argumentError, delayError } from './describe.js';
 import { EntryState, type Entry } from './entry.js';
 import type { RetryOptions } from './options.js';
 import { scheduleAfter } from './timer.js';
@@ -21,6 +21,8 @@ export class Retry<T, R> {
     private readonly operator: string,
     private readonly scheduler: SchedulerLike,
     private readonly sink: RetrySink<T, R>,
+    /** The operator's timeout: with none, nothing but a delay bounds endless retries. */
+    private readonly timeout: number = Infinity,
   ) {}
 
   /** Whether the attempt that failed with `error` is retried (count left, and `ifError` agrees). */
@@ -42,6 +44,17 @@ export class Retry<T, R> {
     const ms = delay(entry.attempt);
     const error = delayError(ms, this.operator, `config.retry.delay(${entry.attempt})`);
     if (error !== null) throw error;
+    if (ms === 0 && this.options.count === Infinity && this.timeout === Infinity) {
+      // Endless immediate retries that no timeout bounds would spin for ever (a fixed 0 delay is
+      // refused at creation; a function's answer can only be checked here).
+      throw argumentError(
+        RangeError,
+        this.operator,
+        `config.retry.delay(${entry.attempt})`,
+        '> 0 when `retry.count` is Infinity and there is no `timeout`',
+        ms,
+      );
+    }
     return ms;
   }
 

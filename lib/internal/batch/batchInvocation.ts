@@ -131,7 +131,7 @@ export class BatchInvocation<T, R> implements Invocation<T, R>, BatchOwner<T, R>
     if (sink.closed || batch.state !== BatchState.Running) return;
     takeInput(this, call, input);
     if (probe !== null && call.running !== null && batch.state === BatchState.Running) {
-      call.calledAt = this.clock.shareable();
+      call.calledAt = this.clock.stampDown();
       probe.timed();
     }
   }
