@@ -270,19 +270,28 @@ describe.each(operators)('%s types', (_name, operator) => {
 describe('helper types', () => {
   it('retry delays are functions of the retry number', () => {
     expectTypeOf(fixedDelay(10)).toEqualTypeOf<(retry: number) => number>();
-    expectTypeOf(exponentialDelay({ initial: 10 })).toEqualTypeOf<(retry: number) => number>();
+    expectTypeOf(exponentialDelay({ initial: 10 })).toEqualTypeOf<(retry: number, index?: number) => number>();
     expectTypeOf<AsyncRetryConfig<number, string>['delay']>().toEqualTypeOf<
-      number | ((retry: number) => number) | undefined
+      number | ((retry: number, index: number) => number) | undefined
     >();
   });
 
   it('exponentialDelay rejects unknown keys and a missing initial', () => {
     // Types only: at run time exponentialDelay ignores unknown keys (the operators' config does not).
     // @ts-expect-error misspelt `multiplier`
-    expectTypeOf(() => exponentialDelay({ initial: 10, factor: 2 })).returns.toEqualTypeOf<(retry: number) => number>();
+    expectTypeOf(() => exponentialDelay({ initial: 10, factor: 2 })).returns.toEqualTypeOf<
+      (retry: number, index?: number) => number
+    >();
     // @ts-expect-error `initial` is required
     expect(() => exponentialDelay({ max: 100 })).toThrow(TypeError);
-    expectTypeOf<ExponentialDelayConfig>().toEqualTypeOf<{ initial: number; multiplier?: number; max?: number }>();
+    expectTypeOf<ExponentialDelayConfig>().toEqualTypeOf<{
+      initial: number;
+      multiplier?: number;
+      max?: number;
+      jitter?: 'full' | 'equal' | number;
+      seed?: number;
+      random?: () => number;
+    }>();
   });
 
   it('withResultFuture turns a callback function into an AsyncFunction of the same types', async () => {
