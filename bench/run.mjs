@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import * as prettier from 'prettier';
 import { renderChart } from './chart.mjs';
 import { scenarioE } from './memory.mjs';
+import { FLOW_SCENARIOS } from './flow.mjs';
 import { ISSUE5_SCENARIOS } from './issue5.mjs';
 import { benchmarksDoc, scenarioMarkdown, targetsMarkdown } from './report.mjs';
 import { scenarioA, scenarioB, scenarioC, scenarioD, scenarioF, sizes } from './scenarios.mjs';
@@ -25,6 +26,7 @@ const SCENARIOS = {
   E: scenarioE,
   F: scenarioF,
   ...ISSUE5_SCENARIOS,
+  ...FLOW_SCENARIOS,
 };
 
 function parseArgs(argv) {

@@ -23,7 +23,10 @@ export interface AdaptiveLimitConfig {
   max?: number;
   /** Whether a failed call's error is a drop. Default: none is (only timeouts are drops). */
   isDrop?: (error: unknown) => boolean;
-  /** The factor the limit is multiplied by on a drop: from 0.5 up to, not including, 1. Default 0.9. */
+  /**
+   * The factor the limit is multiplied by on a drop: from 0.5 up to, not including, 1. Default 0.9
+   * for AIMD, 0.5 for gradient.
+   */
   backoffRatio?: number;
   /** AIMD only: milliseconds; a call that took longer counts as a drop. Default `Infinity` (none). */
   latency?: number;
@@ -34,10 +37,13 @@ export interface AdaptiveLimitConfig {
   tolerance?: number;
   /** Gradient only: how much of each step the limit takes, from 0 (exclusive) to 1. Default 0.2. */
   smoothing?: number;
-  /** Gradient only: calls the limit may grow by per window while latency stays in tolerance: >= 0. Default 4. */
+  /** Gradient only: calls the limit grows by per window (before smoothing) while latency stays in tolerance: >= 0. Default 4. */
   queueSize?: number;
-  /** Gradient only: the span of the long-term latency average, in windows of about two round trips: an integer >= 1. Default 600. */
-  longWindow?: number;
+  /**
+   * Gradient only: the time constant of the long-term latency average, in milliseconds: how slowly
+   * the latency the service has when not queueing is re-learnt. A number > 0. Default 60,000.
+   */
+  longTerm?: number;
 }
 
 /**
@@ -55,7 +61,7 @@ const SPEC: unique symbol = Symbol.for('rxjs-async-io/adaptiveLimit') as never;
 const COMMON_KEYS = ['algorithm', 'initial', 'min', 'max', 'isDrop', 'backoffRatio'];
 const KEYS = {
   aimd: [...COMMON_KEYS, 'latency'],
-  gradient: [...COMMON_KEYS, 'tolerance', 'smoothing', 'queueSize', 'longWindow'],
+  gradient: [...COMMON_KEYS, 'tolerance', 'smoothing', 'queueSize', 'longTerm'],
 };
 
 /**
@@ -64,24 +70,28 @@ const KEYS = {
  * concurrency-limits and Envoy's adaptive concurrency filter do for servers).
  *
  * ```text
- * maxInFlight: adaptiveLimit({ algorithm: 'aimd', initial: 2, isDrop })
- * source:   -abcdef------
- * fn(a):     --A|                (a and b run; the limit is 2)
- * fn(b):     --B|
- * fn(c):       -#                (a 503: a drop, the limit falls to 1)
- * fn(d):        ---D|            (d waits for c's permit, then runs alone)
+ * config:   { maxInFlight: adaptiveLimit({ algorithm: 'aimd', initial: 2, isDrop }), onError }
+ * source:   -abc-------|
+ * fn(a):     -#                (a 503 at 2, a drop: the limit falls from 2 to 1)
+ * fn(b):      ---B|            (b started at 2, just before)
+ * fn(c):          -C|          (c waits from 3 for b's permit)
+ * result:   --E---B-C--|       E = onError's value
  * ```
  *
  * `'aimd'` grows the limit by one for every window of successful calls (as many as the limit)
  * while at least half of it is taken, and multiplies it by `backoffRatio` on a drop, once per
- * burst of drops. `'gradient'` compares the mean latency of each window of about two round trips
- * with a long-term average: it grows while the two stay within `tolerance`, and shrinks in
- * proportion when queueing raises the short-term latency; a drop also multiplies it by
- * `backoffRatio`. A limit lowered below the calls running stops no call: new calls wait until
- * enough have ended. Each subscription has its own limit; the monitor's `limit` shows it.
+ * burst of drops (drops of calls that started before the last cut do not cut again). `'gradient'`
+ * compares the mean latency of each window of about two round trips with a long-term average: it
+ * grows by `queueSize` per window while the two stay within `tolerance`, shrinks in proportion
+ * when queueing raises the short-term latency beyond it, and multiplies by `backoffRatio` on a
+ * drop, so it settles where queueing adds about `tolerance - 1` of the service's own latency. A
+ * limit lowered below the calls running stops no call: new calls wait until enough have ended.
+ * Each subscription has its own limit; the monitor's `limit` shows it. docs/flow-control.md has
+ * the rules and a benchmark against a simulated service.
  *
  * @example
  * ```ts
+ * import { of } from 'rxjs';
  * import { adaptiveLimit, unorderedWait } from 'rxjs-async-io';
  *
  * requests$.pipe(
@@ -129,7 +139,13 @@ export function adaptiveLimit(config: AdaptiveLimitConfig): AdaptiveLimit {
     }
     return value;
   };
-  const real = (name: keyof AdaptiveLimitConfig, value: unknown, ok: (v: number) => boolean, range: string, fallback: number): number => {
+  const real = (
+    name: keyof AdaptiveLimitConfig,
+    value: unknown,
+    ok: (v: number) => boolean,
+    range: string,
+    fallback: number,
+  ): number => {
     if (value === undefined) return fallback;
     if (typeof value !== 'number') throw argumentError(TypeError, where, `config.${name}`, 'a number', value);
     if (!ok(value)) throw argumentError(RangeError, where, `config.${name}`, range, value);
@@ -160,12 +176,26 @@ export function adaptiveLimit(config: AdaptiveLimitConfig): AdaptiveLimit {
     min,
     max,
     isDrop: config.isDrop ?? null,
-    backoffRatio: real('backoffRatio', config.backoffRatio, (v) => v >= 0.5 && v < 1, 'from 0.5 up to 1 (exclusive)', 0.9),
+    // Netflix's AIMDLimit backs off by 0.9 and its GradientLimit halves: a gradient limit also
+    // shrinks with latency, so a drop (the service shedding load) is the stronger signal.
+    backoffRatio: real(
+      'backoffRatio',
+      config.backoffRatio,
+      (v) => v >= 0.5 && v < 1,
+      'from 0.5 up to 1 (exclusive)',
+      algorithm === 'aimd' ? 0.9 : 0.5,
+    ),
     latency: real('latency', config.latency, (v) => v > 0, 'a number of milliseconds > 0 or `Infinity`', Infinity),
     tolerance: real('tolerance', config.tolerance, (v) => v >= 1 && v < Infinity, 'a finite number >= 1', 1.5),
     smoothing: real('smoothing', config.smoothing, (v) => v > 0 && v <= 1, 'a number above 0 and up to 1', 0.2),
     queueSize: real('queueSize', config.queueSize, (v) => v >= 0 && v < Infinity, 'a finite number >= 0', 4),
-    longWindow: count('longWindow', config.longWindow, 1, 600),
+    longTerm: real(
+      'longTerm',
+      config.longTerm,
+      (v) => v > 0 && v < Infinity,
+      'a finite number of milliseconds > 0',
+      60_000,
+    ),
   };
   const limit = { algorithm };
   Object.defineProperty(limit, SPEC, { value: Object.freeze(spec) });

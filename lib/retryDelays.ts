@@ -119,7 +119,13 @@ export function exponentialDelay(config: ExponentialDelayConfig): (retry: number
   }
   for (const key of Object.keys(config)) {
     if (!EXPONENTIAL_KEYS.includes(key)) {
-      throw argumentError(TypeError, where, `config.${key}`, `absent (known options: ${EXPONENTIAL_KEYS.join(', ')})`, key);
+      throw argumentError(
+        TypeError,
+        where,
+        `config.${key}`,
+        `absent (known options: ${EXPONENTIAL_KEYS.join(', ')})`,
+        key,
+      );
     }
   }
   const { initial, multiplier = 2, max = Infinity, jitter, seed, random } = config;

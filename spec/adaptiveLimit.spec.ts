@@ -89,7 +89,7 @@ describe('AIMD', () => {
 
 describe('gradient', () => {
   /** Windows of 10 samples with the given RTT and in-flight count, each window 2 RTTs long. */
-  function windows(limit: Limiter, feed: Feeder, count: number, rtt: number, inflight: number, t0: number): number {
+  function windows(feed: Feeder, count: number, rtt: number, inflight: number, t0: number): number {
     let t = t0;
     for (let w = 0; w < count; w++) {
       for (let i = 0; i < 10; i++) feed.sample(t, t + rtt, inflight);
@@ -101,19 +101,19 @@ describe('gradient', () => {
   it('grows while the latency holds steady and the limit is in use', () => {
     const gradient = limiter({ algorithm: 'gradient' }, 10, 30);
     const feed = new Feeder(gradient);
-    windows(gradient, feed, 5, 10, 10, 0);
+    windows(feed, 5, 10, 10, 0);
     // Each window: limit + (limit + 4 - limit) * 0.2 = limit + 0.8.
     expect(gradient.current).toBe(14);
-    windows(gradient, feed, 100, 10, 30, 1000);
+    windows(feed, 100, 10, 30, 1000);
     expect(gradient.current).toBe(30);
   });
 
   it('shrinks when queueing raises the short-term latency beyond the tolerance', () => {
     const gradient = limiter({ algorithm: 'gradient' }, 40);
     const feed = new Feeder(gradient);
-    let t = windows(gradient, feed, 20, 10, 40, 0);
+    const t = windows(feed, 20, 10, 40, 0);
     const before = gradient.current;
-    t = windows(gradient, feed, 3, 40, 40, t);
+    windows(feed, 3, 40, 40, t);
     expect(gradient.current).toBeLessThan(before);
     // By at most half per window before smoothing: 0.9 per window, at the steepest.
     expect(gradient.current).toBeGreaterThanOrEqual(Math.floor(before * 0.9 ** 3));
@@ -122,28 +122,53 @@ describe('gradient', () => {
   it('leaves the limit alone while less than half of it is in use', () => {
     const gradient = limiter({ algorithm: 'gradient' }, 20);
     const feed = new Feeder(gradient);
-    windows(gradient, feed, 10, 10, 9, 0);
+    windows(feed, 10, 10, 9, 0);
     expect(gradient.current).toBe(20);
   });
 
-  it('multiplies by backoffRatio for a window with a drop', () => {
-    const gradient = limiter({ algorithm: 'gradient', backoffRatio: 0.5 }, 20);
+  it('multiplies by backoffRatio on a drop (by default 0.5), once per burst', () => {
+    const gradient = limiter({ algorithm: 'gradient' }, 20);
     const feed = new Feeder(gradient);
-    feed.sample(0, 5, 20, true);
-    expect(gradient.current).toBe(10);
+    expect(feed.burst(10, 0, 5, 20, true)).toBe(10);
+    expect(feed.sample(5, 7, 10, true)).toBe(5);
+    const gentle = limiter({ algorithm: 'gradient', backoffRatio: 0.8 }, 20);
+    expect(new Feeder(gentle).sample(0, 5, 20, true)).toBe(16);
+  });
+
+  it('settles where queueing keeps latency near `tolerance` times the long-term latency', () => {
+    // A service with 10 servers and 10 ms calls: n calls in flight take max(10, n) ms.
+    const gradient = limiter({ algorithm: 'gradient' }, 10, 200);
+    const feed = new Feeder(gradient);
+    let t = 0;
+    const after: number[] = [];
+    for (let w = 1; w <= 400; w++) {
+      const n = gradient.current;
+      const rtt = Math.max(10, n);
+      for (let i = 0; i < 10; i++) feed.sample(t, t + rtt, n);
+      t += 2 * rtt + 1;
+      after[w] = gradient.current;
+    }
+    // The long-term latency learnt while the limit grew from 10 is about 14 ms, so it settles
+    // near 1.5 x 14 = 21 in flight (21 ms), far below max. It then creeps up only as the long-term
+    // average (time constant 60 s) moves towards 21 ms: over this run's 18 s, by about a quarter of
+    // the 7 ms gap, so the limit by 1.5 x 7 / 4, about 3 (Netflix's Gradient2 drifts the same way).
+    expect(after[40]).toBeGreaterThanOrEqual(18);
+    expect(after[40]).toBeLessThanOrEqual(22);
+    expect(after[400] - after[40]).toBeGreaterThanOrEqual(0);
+    expect(after[400] - after[40]).toBeLessThanOrEqual(5);
   });
 
   it('recovers after overload: a long-term latency far above the short-term one decays', () => {
-    const gradient = limiter({ algorithm: 'gradient', longWindow: 1000 }, 20, 200);
+    const gradient = limiter({ algorithm: 'gradient', longTerm: 3_600_000 }, 20, 200);
     const feed = new Feeder(gradient);
     // Warm up the long-term latency at 100 ms, then the service gets fast again (10 ms).
-    let t = windows(gradient, feed, 10, 100, 20, 0);
-    t = windows(gradient, feed, 60, 10, 200, t);
+    let t = windows(feed, 10, 100, 20, 0);
+    t = windows(feed, 60, 10, 200, t);
     expect(gradient.current).toBeGreaterThan(20);
     const grown = gradient.current;
-    // Queueing at 3x the new normal must shrink it. Without the decay the long-term average (over
-    // 1000 windows) would still be near 90 ms, and 30 ms would look like no queueing at all.
-    windows(gradient, feed, 5, 30, 200, t);
+    // Queueing at 3x the new normal must shrink it. Without the decay the long-term average (an
+    // hour's time constant) would still be near 100 ms, and 30 ms would look like no queueing at all.
+    windows(feed, 5, 30, 200, t);
     expect(gradient.current).toBeLessThan(grown);
   });
 });

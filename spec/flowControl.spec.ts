@@ -2,6 +2,7 @@ import { of, throwError } from 'rxjs';
 import { marbles } from 'rxjs-marbles/jest';
 import { AsyncWaitMonitor, adaptiveLimit, orderedWait, unorderedWait, type AsyncWaitFigures } from '../lib';
 import { parseOptions } from '../lib/internal/options';
+import { documentedFigure, runFigure } from './support/figures';
 import { marbleSheet } from './support/marbleSheet';
 
 /**
@@ -378,6 +379,45 @@ describe('adaptive maxInFlight', () => {
   });
 });
 
+describe('the figures of docs/flow-control.md', () => {
+  const onTimeout = () => of('T');
+  const onError = () => of('E');
+  const isDrop = () => true;
+  // Each figure's first line is the call it shows; the operator run here must be that call.
+  const figures: Record<string, [string, Parameters<typeof runFigure>[1]]> = {
+    'flow-maxinflight': [
+      'orderedWait(fn, { maxInFlight: 2, capacity: 4 })',
+      (fn) => orderedWait(fn, { maxInFlight: 2, capacity: 4 }),
+    ],
+    'flow-rate': [
+      'unorderedWait(fn, { rateLimit: { limit: 1, interval: 3 } })',
+      (fn) => unorderedWait(fn, { rateLimit: { limit: 1, interval: 3 } }),
+    ],
+    'flow-strict': [
+      'unorderedWait(fn, { rateLimit: { limit: 2, interval: 5, strict: true } })',
+      (fn) => unorderedWait(fn, { rateLimit: { limit: 2, interval: 5, strict: true } }),
+    ],
+    'flow-timeout-clock': [
+      'orderedWait(fn, { timeout: 3, rateLimit: { limit: 1, interval: 4 }, onTimeout })',
+      (fn) => orderedWait(fn, { timeout: 3, rateLimit: { limit: 1, interval: 4 }, onTimeout }),
+    ],
+    'flow-cooldown': [
+      'unorderedWait(fn, { cooldown: () => 5, timeout: 4, onTimeout, onError })',
+      (fn) => unorderedWait(fn, { cooldown: () => 5, timeout: 4, onTimeout, onError }),
+    ],
+    'flow-adaptive': [
+      "unorderedWait(fn, { maxInFlight: adaptiveLimit({ algorithm: 'aimd', initial: 2, isDrop }), onError })",
+      (fn) => unorderedWait(fn, { maxInFlight: adaptiveLimit({ algorithm: 'aimd', initial: 2, isDrop }), onError }),
+    ],
+  };
+  it.each(Object.keys(figures))('%s runs as drawn', (id) => {
+    const [call, operator] = figures[id];
+    const text = documentedFigure(id, 'flow-control.md');
+    expect(text.split('\n')[0]).toBe(call);
+    runFigure(text, operator);
+  });
+});
+
 describe('creation errors', () => {
   const fn = () => of(1);
   const cases: Array<[string, () => unknown, typeof TypeError, string]> = [
@@ -469,7 +509,7 @@ describe('creation errors', () => {
       'adaptiveLimit option of the other algorithm',
       () => adaptiveLimit({ algorithm: 'aimd', tolerance: 2 } as never),
       TypeError,
-      "adaptiveLimit: expected `config.tolerance` to be absent with algorithm 'aimd' (known options: algorithm, initial, min, max, isDrop, backoffRatio, latency), got `\"tolerance\"` (string)",
+      'adaptiveLimit: expected `config.tolerance` to be absent with algorithm \'aimd\' (known options: algorithm, initial, min, max, isDrop, backoffRatio, latency), got `"tolerance"` (string)',
     ],
     [
       'adaptiveLimit backoffRatio 1',

@@ -40,7 +40,11 @@ interface Scenario {
   cooldown: boolean;
 }
 
-const attempt = fc.record({ ms: fc.integer({ min: 0, max: 6 }), fails: fc.boolean(), cool: fc.integer({ min: 0, max: 5 }) });
+const attempt = fc.record({
+  ms: fc.integer({ min: 0, max: 6 }),
+  fails: fc.boolean(),
+  cool: fc.integer({ min: 0, max: 5 }),
+});
 
 const scenario: fc.Arbitrary<Scenario> = fc
   .record({
@@ -153,7 +157,12 @@ function run(s: Scenario): Run {
   const config: AsyncWaitConfig<number, string> = {
     capacity: s.capacity,
     maxInFlight: s.adaptive
-      ? adaptiveLimit({ algorithm: 'aimd', initial: s.maxInFlight, max: s.capacity, isDrop: (e) => e instanceof Failure })
+      ? adaptiveLimit({
+          algorithm: 'aimd',
+          initial: s.maxInFlight,
+          max: s.capacity,
+          isDrop: (e) => e instanceof Failure,
+        })
       : s.maxInFlight,
     scheduler,
     monitor,
@@ -170,7 +179,10 @@ function run(s: Scenario): Run {
     scheduler.schedule(() => subscriber.complete(), s.arrivals[n - 1] + 1);
   });
   const result: Run = { events, results: [], ended: null };
-  (s.ordered ? orderedWait : unorderedWait)(fn, config)(source).subscribe({
+  (s.ordered ? orderedWait : unorderedWait)(
+    fn,
+    config,
+  )(source).subscribe({
     next: (v) => result.results.push(v),
     error: (e) => ((result.ended = 'error'), (result.error = e)),
     complete: () => (result.ended = 'complete'),

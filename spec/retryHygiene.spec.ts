@@ -60,7 +60,9 @@ describe('exponentialDelay jitter', () => {
   it('a random source answering outside [0, 1) makes the delay throw (the output errors)', () => {
     const delay = exponentialDelay({ initial: 100, jitter: 'full', random: () => 1 });
     expect(() => delay(1)).toThrow(
-      new RangeError('exponentialDelay: expected `random()` to be a number from 0 up to 1 (exclusive), got `1` (number)'),
+      new RangeError(
+        'exponentialDelay: expected `random()` to be a number from 0 up to 1 (exclusive), got `1` (number)',
+      ),
     );
     let error: unknown;
     of(1)
@@ -74,32 +76,41 @@ describe('exponentialDelay jitter', () => {
     [{ initial: 1, jitter: 1.5 }, RangeError, 'expected `jitter` to be a number from 0 to 1'],
     [{ initial: 1, seed: 3 }, TypeError, 'expected `seed` to be given only with `jitter`'],
     [{ initial: 1, jitter: 'full', seed: 1.5 }, RangeError, 'expected `seed` to be an integer'],
-    [{ initial: 1, jitter: 'full', seed: 1, random: Math.random }, TypeError, 'expected `random` to be absent when `seed` is given'],
+    [
+      { initial: 1, jitter: 'full', seed: 1, random: Math.random },
+      TypeError,
+      'expected `random` to be absent when `seed` is given',
+    ],
     [{ initial: 1, jitter: 'full', random: 0.5 }, TypeError, 'expected `random` to be a function'],
   ])('rejects %j at creation', (config, Err, message) => {
     expect(() => exponentialDelay(config as never)).toThrow(Err);
     expect(() => exponentialDelay(config as never)).toThrow(`exponentialDelay: ${message}`);
   });
 
-  it('jittered delays run on the scheduler, each element on its own', marbles((m) => {
-    const delay = exponentialDelay({ initial: 8, jitter: 'full', seed: 3 });
-    const [da, db] = [delay(1, 0), delay(1, 1)];
-    expect(da).not.toBe(db);
-    const calls: Array<[string, number, number]> = [];
-    const fn = (v: string, _i: number, { attempt }: { attempt: number }) => {
-      calls.push([v, attempt, m.scheduler.now()]);
-      return attempt === 1 ? m.cold('-#') : m.cold('-X|');
-    };
-    m.cold('-ab|').pipe(unorderedWait(fn, { retry: { count: 1, delay } })).subscribe();
-    m.flush();
-    // a fails at 2 and b at 3; each waits its own jittered delay.
-    expect(calls.sort()).toEqual([
-      ['a', 1, 1],
-      ['a', 2, 2 + da],
-      ['b', 1, 2],
-      ['b', 2, 3 + db],
-    ]);
-  }));
+  it(
+    'jittered delays run on the scheduler, each element on its own',
+    marbles((m) => {
+      const delay = exponentialDelay({ initial: 8, jitter: 'full', seed: 3 });
+      const [da, db] = [delay(1, 0), delay(1, 1)];
+      expect(da).not.toBe(db);
+      const calls: Array<[string, number, number]> = [];
+      const fn = (v: string, _i: number, { attempt }: { attempt: number }) => {
+        calls.push([v, attempt, m.scheduler.now()]);
+        return attempt === 1 ? m.cold('-#') : m.cold('-X|');
+      };
+      m.cold('-ab|')
+        .pipe(unorderedWait(fn, { retry: { count: 1, delay } }))
+        .subscribe();
+      m.flush();
+      // a fails at 2 and b at 3; each waits its own jittered delay.
+      expect(calls.sort()).toEqual([
+        ['a', 1, 1],
+        ['a', 2, 2 + da],
+        ['b', 1, 2],
+        ['b', 2, 3 + db],
+      ]);
+    }),
+  );
 });
 
 describe('retry budget', () => {
@@ -139,32 +150,35 @@ describe('retry budget', () => {
     expect(monitor.figures).toMatchObject({ retried: 3, retriesRefused: 7 });
   });
 
-  it('the window slides: first attempts older than `window` stop counting', marbles((m) => {
-    const monitor = new AsyncWaitMonitor<string>();
-    const subject = new Subject<string>();
-    const fn = (v: string) => (v === 'ok' ? of(v) : throwError(() => new Error(v)));
-    subject
-      .pipe(
-        unorderedWait(fn, {
-          retry: { count: 1, budget: { ratio: 0.5, minPerSecond: 0, window: 20 } },
-          onError: () => of('E'),
-          monitor,
-          scheduler: m.scheduler,
-        }),
-      )
-      .subscribe();
-    const at = (frame: number, ...values: string[]) =>
-      m.scheduler.schedule(() => values.forEach((v) => subject.next(v)), frame);
-    at(1, 'ok', 'ok', 'ok', 'ok');
-    // 5 first attempts in the window: 2.5 retries allowed, none used yet.
-    at(10, 'bad');
-    // 6 first attempts, 1 retry: one more allowed.
-    at(12, 'bad');
-    // The window (20 ms, sliding by 2) now holds only this first attempt: 0.5, refused.
-    at(32, 'bad');
-    m.flush();
-    expect(monitor.figures).toMatchObject({ started: 7, retried: 2, retriesRefused: 1 });
-  }));
+  it(
+    'the window slides: first attempts older than `window` stop counting',
+    marbles((m) => {
+      const monitor = new AsyncWaitMonitor<string>();
+      const subject = new Subject<string>();
+      const fn = (v: string) => (v === 'ok' ? of(v) : throwError(() => new Error(v)));
+      subject
+        .pipe(
+          unorderedWait(fn, {
+            retry: { count: 1, budget: { ratio: 0.5, minPerSecond: 0, window: 20 } },
+            onError: () => of('E'),
+            monitor,
+            scheduler: m.scheduler,
+          }),
+        )
+        .subscribe();
+      const at = (frame: number, ...values: string[]) =>
+        m.scheduler.schedule(() => values.forEach((v) => subject.next(v)), frame);
+      at(1, 'ok', 'ok', 'ok', 'ok');
+      // 5 first attempts in the window: 2.5 retries allowed, none used yet.
+      at(10, 'bad');
+      // 6 first attempts, 1 retry: one more allowed.
+      at(12, 'bad');
+      // The window (20 ms, sliding by 2) now holds only this first attempt: 0.5, refused.
+      at(32, 'bad');
+      m.flush();
+      expect(monitor.figures).toMatchObject({ started: 7, retried: 2, retriesRefused: 1 });
+    }),
+  );
 
   it('a refused retry on a result emits that result as it is', () => {
     const out: number[][] = [];

@@ -72,9 +72,7 @@ export function assemble<T, R>(
   const sink = gate ?? core;
   parts.deadlines = new Deadlines<T, R>(options.timeout, options.scheduler, clock, sink, probe !== null);
   parts.retry =
-    options.retry === null
-      ? null
-      : new Retry(options.retry, options.operator, options.scheduler, core, clock, probe);
+    options.retry === null ? null : new Retry(options.retry, options.operator, options.scheduler, core, clock, probe);
   parts.fallbacks = new Fallbacks<T, R>(core, clock);
   const invocation =
     extensions.invocation?.(sink, parts) ?? new ElementInvocation<T, R>(options.fn, sink, clock, probe);

@@ -342,4 +342,3 @@ export class GatedInvocation<T, R> implements Invocation<T, R>, AttemptSink<T, R
     if (until > this.coolUntil) this.coolUntil = until;
   }
 }
-

@@ -21,7 +21,8 @@ export interface AdaptiveSpec {
   readonly tolerance: number;
   readonly smoothing: number;
   readonly queueSize: number;
-  readonly longWindow: number;
+  /** Gradient: the time constant of the long-term RTT average, in ms. */
+  readonly longTerm: number;
 }
 
 /** An AdaptiveSpec with its bounds resolved for one operator. */
@@ -103,71 +104,80 @@ const MIN_WINDOW_SAMPLES = 10;
 const WARMUP_WINDOWS = 10;
 
 /**
- * The gradient of RTTs: samples are gathered in windows of about two round trips; at the end of
- * each, its mean RTT (short-term) is compared with an exponential average of past windows
- * (long-term). While the short-term RTT stays within `tolerance` times the long-term one the limit
- * grows by `queueSize` (smoothed); beyond it the limit shrinks in proportion, by at most half per
- * window before smoothing. A window with a drop multiplies the limit by `backoffRatio`. When the
+ * The gradient of RTTs. Samples are gathered in windows of about two round trips; at the end of
+ * each, its mean RTT (short-term) is compared with a long-term RTT, an average over time with a
+ * time constant of `longTerm` ms (the first windows are averaged plainly). While the short-term
+ * RTT stays within `tolerance` times the long-term one, the limit grows by `queueSize`; beyond it,
+ * it shrinks in proportion (by at most half), in both cases by `smoothing` of the step per window.
+ * So the limit settles where queueing raises latency to about `tolerance` times the long-term RTT.
+ * (Netflix's Gradient2 adds `queueSize` in both cases, which settles `queueSize` calls higher:
+ * too high for a service that sheds load at twice its concurrency.)
+ *
+ * A drop multiplies the limit by `backoffRatio` at once, as AIMD does, once per burst. When the
  * long-term RTT is more than twice the short-term one (after a spell of overload), it decays
- * faster, so that the limit recovers. A window in which less than half of the limit was taken
- * leaves the limit alone (the caller, not the service, limited it).
+ * faster, so that the limit recovers. A window in which less than half of the limit was taken may
+ * lower the limit but does not raise it (the caller, not the service, limited the calls).
  */
 class GradientLimiter implements Limiter {
   current: number;
   readonly timed = true;
   private estimate: number;
-  private readonly longFactor: number;
   private long = 0;
   private longWindows = 0;
+  private lastClose = 0;
   // The open window.
   private windowEnd = -1;
   private count = 0;
   private sum = 0;
   private minRtt = Infinity;
   private maxInflight = 0;
-  private dropped = false;
   private cutAt = -1;
 
   constructor(private readonly spec: ResolvedLimit) {
     this.estimate = this.current = spec.initial;
-    this.longFactor = 2 / (spec.longWindow + 1);
   }
 
   sample(start: AttemptStart, now: number, inflight: number, dropped: boolean, lastSeq: number): void {
+    const { spec } = this;
     if (dropped) {
-      if (start.seq > this.cutAt) this.dropped = true;
-    } else {
-      const rtt = now - start.time;
-      this.sum += rtt;
-      this.count++;
-      if (rtt < this.minRtt) this.minRtt = rtt;
+      if (start.seq <= this.cutAt) return;
+      this.estimate = Math.max(spec.min, this.estimate * spec.backoffRatio);
+      this.current = Math.max(spec.min, Math.floor(this.estimate));
+      this.cutAt = lastSeq;
+      // RTTs of calls that ran under the old limit would pull the next window's mean up.
+      this.reset(now, this.minRtt);
+      return;
     }
+    const rtt = now - start.time;
+    this.sum += rtt;
+    this.count++;
+    if (rtt < this.minRtt) this.minRtt = rtt;
     if (inflight > this.maxInflight) this.maxInflight = inflight;
-    if (now >= this.windowEnd && (this.dropped || this.count >= MIN_WINDOW_SAMPLES)) this.close(now, lastSeq);
+    if (now >= this.windowEnd && this.count >= MIN_WINDOW_SAMPLES) this.close(now);
   }
 
-  private close(now: number, lastSeq: number): void {
+  private close(now: number): void {
     const { spec } = this;
-    if (this.dropped) {
-      this.estimate = Math.max(spec.min, this.estimate * spec.backoffRatio);
-      this.cutAt = lastSeq;
-    } else {
-      const short = this.sum / this.count;
-      if (this.longWindows < WARMUP_WINDOWS) {
-        this.long = (this.long * this.longWindows + short) / ++this.longWindows;
-      } else this.long += (short - this.long) * this.longFactor;
-      if (this.long > 2 * short) this.long *= 0.9;
-      if (this.maxInflight * 2 >= this.estimate) {
-        // Calls that end at once (0 ms) show no queueing at all.
-        const gradient = short > 0 ? Math.max(0.5, Math.min(1, (spec.tolerance * this.long) / short)) : 1;
-        const next = this.estimate * gradient + spec.queueSize;
-        this.estimate = Math.max(spec.min, Math.min(spec.max, this.estimate + (next - this.estimate) * spec.smoothing));
-      }
+    const short = this.sum / this.count;
+    if (this.longWindows < WARMUP_WINDOWS) {
+      this.long = (this.long * this.longWindows + short) / ++this.longWindows;
+    } else this.long += (short - this.long) * (1 - Math.exp(-(now - this.lastClose) / spec.longTerm));
+    if (this.long > 2 * short) this.long *= 0.9;
+    // Calls that end at once (0 ms) show no queueing at all.
+    const gradient = short > 0 ? Math.max(0.5, Math.min(1, (spec.tolerance * this.long) / short)) : 1;
+    const next = gradient < 1 ? this.estimate * gradient : this.estimate + spec.queueSize;
+    if (next < this.estimate || this.maxInflight * 2 >= this.estimate) {
+      this.estimate = Math.max(spec.min, Math.min(spec.max, this.estimate + (next - this.estimate) * spec.smoothing));
     }
     this.current = Math.max(spec.min, Math.floor(this.estimate));
-    this.windowEnd = now + (this.minRtt === Infinity ? 1 : Math.max(1, 2 * this.minRtt));
+    this.reset(now, this.minRtt);
+  }
+
+  /** Opens a new window at `now`, about two round trips long. */
+  private reset(now: number, minRtt: number): void {
+    this.lastClose = now;
+    this.windowEnd = now + (minRtt === Infinity ? 1 : Math.max(1, 2 * minRtt));
     this.count = this.sum = this.maxInflight = 0;
     this.minRtt = Infinity;
-    this.dropped = false;
   }
 }

@@ -206,7 +206,12 @@ function parseRateLimit(check: ArgumentChecker, rate: unknown): RateLimitOptions
   };
   if (typeof strict !== 'boolean') throw check.error(TypeError, 'config.rateLimit.strict', 'a boolean', strict);
   if (strict && burst !== undefined) {
-    throw check.error(TypeError, 'config.rateLimit.burst', 'absent with `strict: true` (the window allows `limit` at once)', burst);
+    throw check.error(
+      TypeError,
+      'config.rateLimit.burst',
+      'absent with `strict: true` (the window allows `limit` at once)',
+      burst,
+    );
   }
   const parsed = {
     limit: count('config.rateLimit.limit', limit),
