@@ -84,7 +84,7 @@ describe('API reference', () => {
   it('gives every exported function, in every signature, a summary, a marble picture, an example, its parameters and its result', () => {
     const functions = (project.children ?? []).filter((child) => child.kind === FUNCTION);
     expect(functions.map((fn) => fn.name).sort()).toEqual(
-      ['exponentialDelay', 'fixedDelay', 'orderedWait', 'unorderedWait', 'withResultFuture'].sort(),
+      ['adaptiveLimit', 'exponentialDelay', 'fixedDelay', 'orderedWait', 'unorderedWait', 'withResultFuture'].sort(),
     );
     const gaps: string[] = [];
     for (const fn of functions) {

@@ -1,6 +1,9 @@
-import { of, throwError } from 'rxjs';
+import { NEVER, Subject, VirtualTimeScheduler, of, throwError } from 'rxjs';
 import { marbles } from 'rxjs-marbles/jest';
 import { AsyncWaitMonitor, adaptiveLimit, orderedWait, unorderedWait, type AsyncWaitFigures } from '../lib';
+import { asyncWait } from '../lib/internal/asyncWait';
+import type { Entry } from '../lib/internal/entry';
+import type { AttemptSink, Invocation } from '../lib/internal/invocation';
 import { parseOptions } from '../lib/internal/options';
 import { documentedFigure, runFigure } from './support/figures';
 import { marbleSheet } from './support/marbleSheet';
@@ -376,6 +379,124 @@ describe('adaptive maxInFlight', () => {
     expect(monitor.figures.limit).toBe(1);
     of(1).pipe(operator).subscribe();
     expect(monitor.figures.limit).toBe(2);
+  });
+});
+
+describe('with the rest of the engine', () => {
+  it.each(operators)('%s: a barrier waits for the values before it, gated or not', (_name, operator) => {
+    const out: string[] = [];
+    const subject = new Subject<string>();
+    const calls = new Map<string, Subject<string>>();
+    subject
+      .pipe(
+        operator(
+          (v: string) => {
+            const call = new Subject<string>();
+            calls.set(v, call);
+            return call;
+          },
+          { maxInFlight: 1, capacity: 5, isBarrier: (v: string): v is 'W' => v === 'W' },
+        ),
+      )
+      .subscribe((v) => out.push(v));
+    subject.next('a');
+    subject.next('b');
+    subject.next('W');
+    subject.next('c');
+    // a runs; b and c wait for the permit; W waits for a and b.
+    expect([...calls.keys()]).toEqual(['a']);
+    calls.get('a')!.next('A');
+    calls.get('a')!.complete();
+    expect([...calls.keys()]).toEqual(['a', 'b']);
+    calls.get('b')!.next('B');
+    calls.get('b')!.complete();
+    expect(out).toEqual(['A', 'B', 'W']);
+    expect([...calls.keys()]).toEqual(['a', 'b', 'c']);
+  });
+
+  it('pending() lists the values waiting for a permit, in source order', () => {
+    const monitor = new AsyncWaitMonitor<number>();
+    const subject = new Subject<number>();
+    const subscription = subject.pipe(orderedWait(() => NEVER, { maxInFlight: 2, capacity: 4, monitor })).subscribe();
+    for (let i = 0; i < 6; i++) subject.next(i);
+    // 0 and 1 run, 2 and 3 wait for a permit (held), 4 and 5 wait in the input buffer.
+    expect(monitor.figures).toMatchObject({ inFlight: 2, held: 4, buffered: 2 });
+    expect(monitor.pending().map((p) => p.index)).toEqual([0, 1, 2, 3, 4, 5]);
+    subscription.unsubscribe();
+    expect(monitor.pending().map((p) => p.index)).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  it('unsubscribing stops the wake-up timer and forgets the waiting values', () => {
+    const scheduler = new VirtualTimeScheduler();
+    const called: number[] = [];
+    const subscription = of(1, 2, 3)
+      .pipe(
+        unorderedWait((v: number) => (called.push(v), NEVER), {
+          scheduler,
+          rateLimit: { limit: 1, interval: 100 },
+        }),
+      )
+      .subscribe();
+    expect(called).toEqual([1]);
+    expect(scheduler.actions.length).toBe(1);
+    subscription.unsubscribe();
+    expect(scheduler.actions.filter((a) => !a.closed).length).toBe(0);
+    scheduler.flush();
+    expect(called).toEqual([1]);
+  });
+
+  it('gates any invocation: flushes wait for the values admitted before them', () => {
+    // A stand-in for a batching invocation: it records what the gate hands it.
+    const log: string[] = [];
+    class Recorder implements Invocation<string, string> {
+      constructor(private readonly sink: AttemptSink<string, string>) {}
+      submit(entry: Entry<string, string>): void {
+        log.push(`submit ${entry.value}`);
+        this.sink.callStarting(entry);
+      }
+      retry(): void {}
+      flush(): void {
+        log.push('flush');
+      }
+      teardown(): void {
+        log.push('teardown');
+      }
+      /** Completes the entry's call. */
+      complete(entry: Entry<string, string>): void {
+        entry.add(entry.value.toUpperCase());
+        this.sink.attemptCompleted(entry);
+      }
+    }
+    let inner: Recorder | null = null;
+    const entries: Entry<string, string>[] = [];
+    const options = parseOptions<string, string>(
+      'orderedWait',
+      () => [],
+      { maxInFlight: 1, capacity: 5, isBarrier: (v: string): v is 'W' => v === 'W' },
+      undefined,
+    );
+    const operator = asyncWait(options, 'ordered', {
+      invocation: (sink) => {
+        inner = new Recorder(sink);
+        const submit = inner.submit.bind(inner);
+        inner.submit = (entry) => (entries.push(entry), submit(entry));
+        return inner;
+      },
+    });
+    const out: string[] = [];
+    const subject = new Subject<string>();
+    subject.pipe(operator).subscribe({ next: (v) => out.push(v), complete: () => out.push('|') });
+    for (const v of ['a', 'b', 'W', 'c']) subject.next(v);
+    subject.complete();
+    expect(log).toEqual(['submit a']);
+    inner!.complete(entries[0]);
+    // The barrier's flush reaches the inner right after b, the last value before it.
+    expect(log).toEqual(['submit a', 'submit b', 'flush']);
+    inner!.complete(entries[1]);
+    // The source's end (a flush too) reaches it after c.
+    expect(log).toEqual(['submit a', 'submit b', 'flush', 'submit c', 'flush']);
+    inner!.complete(entries[2]);
+    expect(out).toEqual(['A', 'B', 'W', 'C', '|']);
   });
 });
 
