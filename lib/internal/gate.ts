@@ -11,8 +11,13 @@ import { Fifo } from './queues/fifo.js';
 import { SlidingWindow, TokenBucket, type RateLimiter } from './rateLimit.js';
 import { scheduleAfter } from './timer.js';
 
-/** Stands for a flush in the line of first calls: the inner is flushed when the line reaches it. */
-const FLUSH = {};
+/** What `flush` takes (whatever the Invocation interface gives it), kept for the inner. */
+type FlushArgs<T, R> = Parameters<Invocation<T, R>['flush']>;
+
+/** A flush in the line of first calls: the inner is flushed, with these arguments, when the line reaches it. */
+class Flush<T, R> {
+  constructor(readonly args: FlushArgs<T, R>) {}
+}
 
 /** What the gate reports to, and forwards what it hears to: the operator core. */
 export type GateSink<T, R> = AttemptSink<T, R> & DeadlineSink<T, R>;
@@ -56,8 +61,8 @@ class RetryWait<T, R> implements Stoppable {
  */
 export class GatedInvocation<T, R> implements Invocation<T, R>, AttemptSink<T, R>, DeadlineSink<T, R> {
   private inner: Invocation<T, R> | null = null;
-  /** First calls waiting, in admission order, with FLUSH markers among them. */
-  private readonly firsts = new Fifo<Entry<T, R> | typeof FLUSH>();
+  /** First calls waiting, in admission order, with flushes among them. */
+  private readonly firsts = new Fifo<Entry<T, R> | Flush<T, R>>();
   private firstsWaiting = 0;
   /** Retries waiting, in the order they became due; some may have left (not live). */
   private readonly retries = new Fifo<RetryWait<T, R>>();
@@ -130,11 +135,11 @@ export class GatedInvocation<T, R> implements Invocation<T, R>, AttemptSink<T, R
     this.pump();
   }
 
-  flush(): void {
+  flush(...args: FlushArgs<T, R>): void {
     // Entries still waiting here have not reached the inner: the flush waits for them, so that
     // a batch does not straddle the barrier (or the end) it marks.
-    if (this.firstsWaiting === 0) this.inner!.flush();
-    else this.firsts.push(FLUSH);
+    if (this.firstsWaiting === 0) this.inner!.flush(...args);
+    else this.firsts.push(new Flush<T, R>(args));
   }
 
   settled(entry: Entry<T, R>): void {
@@ -155,7 +160,7 @@ export class GatedInvocation<T, R> implements Invocation<T, R>, AttemptSink<T, R
 
   forEachWaiting(visit: (entry: Entry<T, R>) => void): void {
     this.firsts.forEach((item) => {
-      if (item !== FLUSH) visit(item as Entry<T, R>);
+      if (!(item instanceof Flush)) visit(item);
     });
     this.inner!.forEachWaiting?.(visit);
   }
@@ -197,13 +202,13 @@ export class GatedInvocation<T, R> implements Invocation<T, R>, AttemptSink<T, R
         if (retry === null) {
           if (this.firsts.length === 0) return;
           const head = this.firsts.peek();
-          if (head === FLUSH) {
+          if (head instanceof Flush) {
             this.firsts.shift();
-            this.inner!.flush();
+            this.inner!.flush(...head.args);
             continue;
           }
           if (this.inUse >= this.limit) return;
-          first = head as Entry<T, R>;
+          first = head;
         }
         let now = 0;
         if (this.rate !== null || this.coolUntil >= 0 || this.timedStarts) {

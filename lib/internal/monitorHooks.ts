@@ -76,7 +76,7 @@ export class MonitorHooks<T> implements MonitorProbe {
     this.status = status;
     this.pendingAtEnd = pending as PendingInput<T>[];
     this.commitIndexAtEnd = commitIndex;
-    this.limitAtEnd = this.watched.flow().limit;
+    this.limitAtEnd = this.watched.flow?.().limit ?? 0;
     this.onEnd();
   }
 
@@ -98,7 +98,7 @@ export class MonitorHooks<T> implements MonitorProbe {
     latency.recordZeros(zeros - this.zerosRecorded);
     this.zerosRecorded = zeros;
     const live = this.pendingAtEnd === null;
-    const flow = live ? watched.flow() : null;
+    const flow = live ? (watched.flow?.() ?? null) : null;
     return {
       status: this.status,
       inFlight: live ? watched.inFlight() : 0,

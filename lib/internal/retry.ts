@@ -53,7 +53,7 @@ export class Retry<T, R> {
   /** Asks the budget for a retry the config wants; a refusal is counted for the monitor. */
   private allowed(): boolean {
     if (this.budget === null || this.budget.withdraw(this.clock.now())) return true;
-    if (this.probe !== null) this.probe.retryRefused();
+    this.probe?.retryRefused?.();
     return false;
   }
 
