@@ -13,6 +13,7 @@ import * as prettier from 'prettier';
 import { renderChart } from './chart.mjs';
 import { scenarioBatch } from './batch.mjs';
 import { scenarioE } from './memory.mjs';
+import { FLOW_SCENARIOS } from './flow.mjs';
 import { ISSUE5_SCENARIOS } from './issue5.mjs';
 import { ISSUE12_SCENARIOS } from './issue12.mjs';
 import { benchmarksDoc, scenarioMarkdown, targetsMarkdown } from './report.mjs';
@@ -29,6 +30,7 @@ const SCENARIOS = {
   ...ISSUE5_SCENARIOS,
   ...ISSUE12_SCENARIOS,
   BATCH: scenarioBatch,
+  ...FLOW_SCENARIOS,
 };
 
 function parseArgs(argv) {

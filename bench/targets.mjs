@@ -148,5 +148,25 @@ export function evaluateTargets(results) {
       );
     }
   }
+  if (byId.C2) {
+    const value = byId.C2.figures.target;
+    add(
+      'C2: orderedWait (maxInFlight 50, capacity 200) efficiency, random 1–9 ms',
+      value,
+      '≥ 0.85',
+      value >= 0.85,
+      'eff',
+    );
+  }
+  if (byId.ADAPT) {
+    for (const { name, phases } of byId.ADAPT.figures.verdicts) {
+      for (const p of phases) {
+        const what = `ADAPT: adaptive ${name}, c = ${p.c}:`;
+        add(`${what} goodput ÷ best fixed`, p.goodputRatio, '≥ 0.9', p.goodputRatio >= 0.9);
+        add(`${what} p99 ÷ unloaded p99`, p.p99Ratio, '≤ 2', p.p99Ratio <= 2);
+        add(`${what} errors (%)`, p.errorRate * 100, '< 1', p.errorRate < 0.01);
+      }
+    }
+  }
   return rows;
 }

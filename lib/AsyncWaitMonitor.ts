@@ -24,6 +24,10 @@ const IDLE: AsyncWaitFigures = Object.freeze({
   failed: 0,
   fallbacks: 0,
   dropped: 0,
+  limit: 0,
+  waitingForToken: 0,
+  cooldownUntil: 0,
+  retriesRefused: 0,
   latency: Object.freeze({ count: 0, mean: 0, max: 0, p50: 0, p99: 0 }),
 });
 

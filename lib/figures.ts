@@ -60,6 +60,23 @@ export interface AsyncWaitFigures {
   /** Values dropped by the input buffer's overflow policy (`dropOldest` / `dropNewest`). */
   readonly dropped: number;
   /**
+   * The limit on calls in flight now: `maxInFlight` (an adaptive limit's current value), or
+   * `capacity` when it is not set. 0 before any subscription.
+   */
+  readonly limit: number;
+  /**
+   * Calls that `maxInFlight` would let start but that wait for a `rateLimit` token or for a
+   * `cooldown` to end (retries included).
+   */
+  readonly waitingForToken: number;
+  /**
+   * When the running `cooldown` ends, in the scheduler's time (`scheduler.now()`: epoch ms on
+   * `asyncScheduler`, frames in a `TestScheduler`); 0 when none runs.
+   */
+  readonly cooldownUntil: number;
+  /** Retries that `retry` wanted but `retry.budget` refused. */
+  readonly retriesRefused: number;
+  /**
    * Latency of each call of `fn`, from the call to the end of its inner (for the batch operators,
    * of each batch call).
    */

@@ -12,6 +12,7 @@ export { BufferOverflowError } from './internal/errors.js';
 export { fixedDelay, exponentialDelay, type ExponentialDelayConfig } from './retryDelays.js';
 export { withResultFuture, type ResultFuture, type CallbackAsyncFunction } from './withResultFuture.js';
 export { AsyncWaitMonitor } from './AsyncWaitMonitor.js';
+export { adaptiveLimit, type AdaptiveLimit, type AdaptiveLimitConfig } from './adaptiveLimit.js';
 export type {
   AsyncFunction,
   AsyncContext,
@@ -19,6 +20,8 @@ export type {
   AsyncWaitBarrierConfig,
   AsyncWaitMonitorLike,
   AsyncRetryConfig,
+  RateLimitConfig,
+  RetryBudgetConfig,
   AsyncWaitFigures,
   LatencyFigures,
   PendingInput,

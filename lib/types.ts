@@ -1,4 +1,5 @@
 import type { ObservableInput, SchedulerLike } from 'rxjs';
+import type { AdaptiveLimit } from './adaptiveLimit.js';
 import type { AsyncWaitMonitor } from './AsyncWaitMonitor.js';
 
 /**
@@ -39,13 +40,56 @@ export interface AsyncRetryConfig<T, R> {
   count: number;
   /**
    * Milliseconds to wait before retry `n` (n = 1, 2, ...), on the configured scheduler. A number,
-   * or a function of `n`; see {@link fixedDelay} and {@link exponentialDelay}. Default 0: retry at once.
+   * or a function of `n` (and of the element's source index, which a jittered delay may use to be
+   * a pure function of both); see {@link fixedDelay} and {@link exponentialDelay}. Default 0:
+   * retry at once.
    */
-  delay?: number | ((retry: number) => number) | undefined;
+  delay?: number | ((retry: number, index: number) => number) | undefined;
   /** Whether to retry after this error. Default: always. */
   ifError?: ((error: unknown, value: T) => boolean) | undefined;
   /** Whether to retry after this (complete) result. Default: never. */
   ifResult?: ((result: readonly R[], value: T) => boolean) | undefined;
+  /**
+   * Keeps retries within a share of first attempts, so that an outage does not multiply the load
+   * by `count + 1`; see {@link RetryBudgetConfig}. A retry it refuses is not made: the attempt's
+   * error (or result) stands, as when no retry is left. Default: no budget.
+   */
+  budget?: RetryBudgetConfig | undefined;
+}
+
+/**
+ * A retry budget (as Finagle's): over the last `window` ms of a subscription, at most `ratio`
+ * retries per first attempt that ended, plus `minPerSecond` retries per second of the window.
+ */
+export interface RetryBudgetConfig {
+  /** Retries allowed per first attempt: a finite number >= 0 (0.2: one retry per five calls). */
+  ratio: number;
+  /** Retries allowed per second whatever the ratio, so that a slow stream may retry: a finite number >= 0. Default 10. */
+  minPerSecond?: number | undefined;
+  /** The span the budget counts over, in milliseconds: an integer >= 10. Default 10,000. */
+  window?: number | undefined;
+}
+
+/**
+ * A rate limit on call starts, first attempts and retries alike. Lossless: a start that would
+ * exceed it waits (in its place in line), nothing is dropped.
+ */
+export interface RateLimitConfig {
+  /** Starts per `interval`: an integer >= 1. */
+  limit: number;
+  /** The interval, in milliseconds: an integer >= 1. */
+  interval: number;
+  /**
+   * A token bucket's size: how many starts may happen at once after a quiet spell; refilled at
+   * `limit` per `interval`. An integer >= 1; default `limit`. Any span of `d` ms then holds at most
+   * `burst + floor(d * limit / interval)` starts. Not with `strict`.
+   */
+  burst?: number | undefined;
+  /**
+   * A sliding window instead of a bucket: no window of `interval` ms ever holds more than `limit`
+   * starts (what quotas such as "100 requests per minute" usually mean). Default false.
+   */
+  strict?: boolean | undefined;
 }
 
 /**
@@ -79,6 +123,23 @@ export interface AsyncWaitConfig<T, R> {
   onError?: ((error: unknown, value: T, index: number) => ObservableInput<R>) | undefined;
   /** Retry failed attempts; see {@link AsyncRetryConfig}. Default: no retry. */
   retry?: AsyncRetryConfig<T, R> | undefined;
+  /**
+   * Most calls in flight at once, counting calls running, retry waits and fallbacks running (an
+   * element holds its permit from its first call until its result is final), while `capacity`
+   * keeps bounding the elements held, completed ones waiting in order included. An integer from 1
+   * to `capacity`, or an {@link adaptiveLimit}. Default: `capacity`, as without it. See
+   * docs/flow-control.md.
+   */
+  maxInFlight?: number | AdaptiveLimit | undefined;
+  /** Limits how often calls start; see {@link RateLimitConfig}. Default: no limit. */
+  rateLimit?: RateLimitConfig | undefined;
+  /**
+   * A shared cooldown: called with the error of every failed attempt; when it answers a number
+   * of milliseconds (from a 429's `Retry-After`, say), no call starts anywhere in the operator
+   * until that time has passed. Timeouts keep running meanwhile, and the element itself is
+   * retried (or not) as `retry` says. Answer `undefined` (or 0) for no cooldown.
+   */
+  cooldown?: ((error: unknown) => number | undefined) | undefined;
   /** Where timeouts and retry delays run. Default: `asyncScheduler` (virtual inside `TestScheduler.run`). */
   scheduler?: SchedulerLike | undefined;
   /**

@@ -86,6 +86,7 @@ describe('API reference', () => {
     const functions = (project.children ?? []).filter((child) => child.kind === FUNCTION);
     expect(functions.map((fn) => fn.name).sort()).toEqual(
       [
+        'adaptiveLimit',
         'exponentialDelay',
         'fixedDelay',
         'orderedWait',

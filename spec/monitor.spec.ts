@@ -245,7 +245,8 @@ describe('AsyncWaitMonitor: live figures', () => {
       const monitor = new AsyncWaitMonitor<string>();
       expect(monitor.figures).toEqual({
         status: 'idle', inFlight: 0, fallbacksRunning: 0, oldestPendingAge: 0, held: 0, buffered: 0, started: 0, emitted: 0, barriers: 0,
-        timedOut: 0, retried: 0, failed: 0, fallbacks: 0, dropped: 0, latency: { count: 0, mean: 0, max: 0, p50: 0, p99: 0 },
+        timedOut: 0, retried: 0, failed: 0, fallbacks: 0, dropped: 0, limit: 0, waitingForToken: 0, cooldownUntil: 0,
+        retriesRefused: 0, latency: { count: 0, mean: 0, max: 0, p50: 0, p99: 0 },
       });
       const source = m.cold('-a-|');
       m.expect(source.pipe(orderedWait(() => m.cold('-A|'), { monitor }))).toBeObservable('---(A|)');

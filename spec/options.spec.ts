@@ -215,7 +215,7 @@ describe('exponentialDelay config keys', () => {
   it('rejects an unknown key at creation, naming it', () => {
     expect(() => exponentialDelay({ initial: 10, factor: 2 } as never)).toThrow(
       new TypeError(
-        'exponentialDelay: expected `config.factor` to be absent (known options: initial, multiplier, max), got `"factor"` (string)',
+        'exponentialDelay: expected `config.factor` to be absent (known options: initial, multiplier, max, jitter, seed, random), got `"factor"` (string)',
       ),
     );
   });

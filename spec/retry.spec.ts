@@ -128,7 +128,7 @@ describe.each(operators)('%s retry (rule 8)', (_name, operator) => {
     s.expect(operator(s.byAttempt, { retry: { count: 4, delay } }));
   }));
 
-  it('a delay function gets the retry number, 1 for the first retry', marbles((m) => {
+  it('a delay function gets the retry number, 1 for the first retry, and the element\'s index', marbles((m) => {
     const s = marbleSheet(m, {
       source:   '-a|         ',
       a1:       ' -#         ',
@@ -142,7 +142,7 @@ describe.each(operators)('%s retry (rule 8)', (_name, operator) => {
     const delay = jest.fn((retry: number) => retry);
     s.expect(operator(s.byAttempt, { retry: { count: 5, delay } }));
     m.flush();
-    expect(delay.mock.calls).toEqual([[1], [2]]);
+    expect(delay.mock.calls).toEqual([[1, 0], [2, 0]]);
   }));
 
   it('context.attempt is 1 on the first call and one higher on each retry', marbles((m) => {
@@ -381,7 +381,7 @@ describe('retry delays are per element', () => {
     m.expect(b2).toHaveSubscriptions(b2sub);
     m.flush();
     // a: retries 1 and 2 (at frames 2 and 4), b: retry 1 (frame 6), a: retry 3 (frame 7).
-    expect(delay.mock.calls).toEqual([[1], [2], [1], [3]]);
+    expect(delay.mock.calls).toEqual([[1, 0], [2, 0], [1, 1], [3, 0]]);
   }));
 
   it('orderedWait: the same, with the faster element waiting behind', marbles((m) => {

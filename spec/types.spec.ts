@@ -421,21 +421,27 @@ describe.each(operators)('%s types', (_name, operator) => {
 describe('helper types', () => {
   it('retry delays are functions of the retry number', () => {
     expectTypeOf(fixedDelay(10)).toEqualTypeOf<(retry: number) => number>();
-    expectTypeOf(exponentialDelay({ initial: 10 })).toEqualTypeOf<(retry: number) => number>();
+    expectTypeOf(exponentialDelay({ initial: 10 })).toEqualTypeOf<(retry: number, index?: number) => number>();
     expectTypeOf<AsyncRetryConfig<number, string>['delay']>().toEqualTypeOf<
-      number | ((retry: number) => number) | undefined
+      number | ((retry: number, index: number) => number) | undefined
     >();
   });
 
   it('exponentialDelay rejects unknown keys and a missing initial (and so does the argument check)', () => {
     // @ts-expect-error misspelt `multiplier`
     expect(() => exponentialDelay({ initial: 10, factor: 2 })).toThrow(TypeError);
+    expectTypeOf(() => exponentialDelay({ initial: 10 })).returns.toEqualTypeOf<
+      (retry: number, index?: number) => number
+    >();
     // @ts-expect-error `initial` is required
     expect(() => exponentialDelay({ max: 100 })).toThrow(TypeError);
     expectTypeOf<ExponentialDelayConfig>().toEqualTypeOf<{
       initial: number;
       multiplier?: number | undefined;
       max?: number | undefined;
+      jitter?: 'full' | 'equal' | number | undefined;
+      seed?: number | undefined;
+      random?: (() => number) | undefined;
     }>();
     // An option given as undefined is its default, as in the operators' config.
     expect(exponentialDelay({ initial: 10, multiplier: undefined, max: undefined })(3)).toBe(40);

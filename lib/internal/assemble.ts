@@ -5,8 +5,9 @@ import { Clock } from './clock.js';
 import { Deadlines } from './deadlines.js';
 import type { Entry } from './entry.js';
 import { Fallbacks } from './fallbacks.js';
+import { GatedInvocation } from './gate.js';
 import { InputBuffer } from './inputBuffer.js';
-import type { Invocation } from './invocation.js';
+import type { AttemptSink, Invocation } from './invocation.js';
 import type { MonitorProbe } from './monitorProtocol.js';
 import type { CoreParts, Demand } from './coreParts.js';
 // Re-exported for parts that extend the engine (they meet the core through assemble).
@@ -43,14 +44,22 @@ export function assemble<T, R>(
   parts.probe = probe;
   parts.queue = createQueue<Entry<T, R>>(mode, options);
   parts.admission = extensions.admission?.(parts) ?? new CapacityAdmission(options.capacity);
-  parts.deadlines = new Deadlines<T, R>(options.timeout, options.scheduler, clock, core, probe !== null);
+  // Flow control (maxInFlight, rateLimit, cooldown) gates whatever invocation is made, hearing its
+  // outcomes and the timeouts first; without those options nothing stands between core and calls.
+  const gate =
+    options.flow === null
+      ? null
+      : new GatedInvocation<T, R>(options.flow, core, clock, options.scheduler, options.operator);
+  const sink = gate ?? core;
+  parts.deadlines = new Deadlines<T, R>(options.timeout, options.scheduler, clock, sink, probe !== null);
   parts.retry =
     options.retry === null
       ? null
-      : new Retry(options.retry, options.operator, options.scheduler, core, options.timeout);
+      : new Retry(options.retry, options.operator, options.scheduler, core, clock, probe, options.timeout);
   parts.fallbacks = new Fallbacks<T, R>(core, clock);
-  parts.invocation =
-    extensions.invocation?.(core, parts) ?? new ElementInvocation<T, R>(options.fn, core, clock, probe);
+  const invocation =
+    extensions.invocation?.(sink, parts) ?? new ElementInvocation<T, R>(options.fn, sink, clock, probe);
+  parts.invocation = gate === null ? invocation : gate.around(invocation);
   return core;
 }
 
@@ -64,8 +73,11 @@ export interface EngineExtensions<T, R> {
   demand?(core: OperatorCore<T, R>, parts: CoreParts<T, R>): Demand;
   /** Replaces capacity as the admission policy (e.g. to count output a consumer has not taken). */
   admission?(parts: CoreParts<T, R>): Admission;
-  /** Replaces one call per element (batching), or wraps it (a gate: maxInFlight, rate limits). */
-  invocation?(core: OperatorCore<T, R>, parts: CoreParts<T, R>): Invocation<T, R>;
+  /**
+   * Replaces one call per element (batching). It reports to `sink`: the core, or the flow-control
+   * gate (maxInFlight, rateLimit, cooldown), which then stands in front of it (see gate.ts).
+   */
+  invocation?(sink: AttemptSink<T, R>, parts: CoreParts<T, R>): Invocation<T, R>;
 }
 
 type Mutable<O> = { -readonly [K in keyof O]: O[K] };

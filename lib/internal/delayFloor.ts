@@ -6,12 +6,12 @@
 const floors = new WeakMap<object, number>();
 
 /** Records the least answer of a delay function; returns it. */
-export function withFloor<F extends (retry: number) => number>(fn: F, floor: number): F {
+export function withFloor<F extends (retry: number, index?: number) => number>(fn: F, floor: number): F {
   floors.set(fn, floor);
   return fn;
 }
 
 /** The least answer of a delay (a number is its own), or undefined when unknown. */
-export function delayFloor(delay: number | ((retry: number) => number)): number | undefined {
+export function delayFloor(delay: number | ((retry: number, index: number) => number)): number | undefined {
   return typeof delay === 'number' ? delay : floors.get(delay);
 }

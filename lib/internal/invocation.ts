@@ -1,4 +1,5 @@
 import type { Entry } from './entry.js';
+import type { FlowReadings } from './monitorProtocol.js';
 
 /**
  * How admitted entries become calls: the replaceable part between admission and the call of
@@ -26,6 +27,8 @@ export interface Invocation<T, R> {
   settled?(entry: Entry<T, R>): void;
   /** Visits entries admitted but waiting for their call, for the pending inputs (none here by default). */
   forEachWaiting?(visit: (entry: Entry<T, R>) => void): void;
+  /** The flow control's state, for a monitor: a gate (gate.ts) has one. */
+  flowReadings?(): FlowReadings;
 }
 
 /** Why the core asks for a flush: the source completed, or a barrier is about to be admitted. */

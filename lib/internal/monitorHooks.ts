@@ -20,6 +20,7 @@ export class MonitorHooks<T> implements MonitorProbe {
   private failed_ = 0;
   private fallbacks = 0;
   private dropped_ = 0;
+  private retriesRefused = 0;
   /** Calls of fn, and those of them still running when fn returned (timed from then on). */
   private calls = 0;
   private timedCalls = 0;
@@ -66,6 +67,9 @@ export class MonitorHooks<T> implements MonitorProbe {
   dropped(): void {
     this.dropped_++;
   }
+  retryRefused(): void {
+    this.retriesRefused++;
+  }
   called(): void {
     this.calls++;
   }
@@ -102,10 +106,13 @@ export class MonitorHooks<T> implements MonitorProbe {
     this.status = status;
     this.pendingAtEnd = pending as PendingInput<T>[];
     this.commitIndexAtEnd = commitIndex;
+    this.limitAtEnd = this.watched.flow?.().limit ?? 0;
     this.onEnd();
   }
 
   private commitIndexAtEnd = 0;
+  /** The limit on calls in flight when the subscription ended. */
+  private limitAtEnd = 0;
 
   pending(): PendingInput<T>[] {
     return this.pendingAtEnd !== null ? this.pendingAtEnd.slice() : this.watched.pending();
@@ -121,6 +128,7 @@ export class MonitorHooks<T> implements MonitorProbe {
     latency.recordZeros(zeros - this.zerosRecorded);
     this.zerosRecorded = zeros;
     const live = this.pendingAtEnd === null;
+    const flow = live ? (watched.flow?.() ?? null) : null;
     const figures: AsyncWaitFigures = {
       status: this.status,
       inFlight: live ? watched.inFlight() : 0,
@@ -136,6 +144,10 @@ export class MonitorHooks<T> implements MonitorProbe {
       failed: this.failed_,
       fallbacks: this.fallbacks,
       dropped: this.dropped_,
+      limit: flow !== null ? flow.limit : this.limitAtEnd,
+      waitingForToken: flow !== null ? flow.waitingForToken : 0,
+      cooldownUntil: flow !== null ? flow.cooldownUntil : 0,
+      retriesRefused: this.retriesRefused,
       latency: {
         count: latency.count,
         mean: latency.mean,

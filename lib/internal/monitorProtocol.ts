@@ -29,6 +29,21 @@ export interface WatchedSubscription<T> {
   pending(): PendingInput<T>[];
   /** The lowest source index not yet emitted (or the count received, when none is pending). */
   commitIndex(): number;
+  /**
+   * The flow control's state: the limit on calls in flight, starts held back, the cooldown.
+   * Optional, so that a monitor reads an engine of an older copy of the package.
+   */
+  flow?(): FlowReadings;
+}
+
+/** What the flow control (gate.ts) shows a monitor; without one, the limit is the capacity. */
+export interface FlowReadings {
+  /** The limit on calls in flight now (maxInFlight, fixed or adaptive). */
+  readonly limit: number;
+  /** Calls that maxInFlight would let start but the rate limit or a cooldown holds back. */
+  readonly waitingForToken: number;
+  /** When the cooldown ends, on the scheduler's clock (`scheduler.now()`); 0 when none runs. */
+  readonly cooldownUntil: number;
 }
 
 /**
@@ -45,6 +60,8 @@ export interface MonitorProbe {
   fallback(): void;
   /** A value was dropped by the input buffer's overflow policy. */
   dropped(): void;
+  /** A retry that the config wanted was refused by the retry budget (optional: a monitor of an older copy has none). */
+  retryRefused?(): void;
   /** A call of `fn` began. */
   called(): void;
   /** A call outlived its `fn` call and is being timed from now on. */

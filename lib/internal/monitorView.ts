@@ -31,6 +31,9 @@ export function monitorView<T, R>(parts: CoreParts<T, R>): WatchedSubscription<T
     oldestAge: () => oldestAge(parts.deadlines.list.head, parts.fallbacks.list.head, parts.clock.now()),
     pending,
     commitIndex,
+    // Without a gate, calls in flight are bounded by admission alone: capacity, by default.
+    flow: () =>
+      parts.invocation.flowReadings?.() ?? { limit: parts.admission.room(0), waitingForToken: 0, cooldownUntil: 0 },
   };
 }
 

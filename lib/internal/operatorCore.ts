@@ -265,8 +265,10 @@ export class OperatorCore<T, R>
 
   private finish(entry: Entry<T, R>): void {
     entry.state = EntryState.Done;
-    this.parts.invocation.settled?.(entry);
     this.parts.queue.complete(entry);
+    // After the result is queued: a gate may start a waiting call here, and one that ends at once
+    // must not be released before this result (unordered output is in completion order).
+    this.parts.invocation.settled?.(entry);
     this.drain();
   }
 

@@ -1,8 +1,10 @@
 import { asyncScheduler, type ObservableInput, type SchedulerLike } from 'rxjs';
+import { adaptiveSpec } from '../adaptiveLimit.js';
 import type { AsyncFunction, AsyncRetryConfig, AsyncWaitBarrierConfig, AsyncWaitConfig } from '../types.js';
 import { delayFloor } from './delayFloor.js';
 import { argumentError, delayError, isIntegerOrInfinity } from './describe.js';
 import type { Overflow } from './inputBuffer.js';
+import { DEFAULT_INITIAL_LIMIT, type ResolvedLimit } from './limits.js';
 import { monitorEndpoint, type MonitorEndpoint } from './monitorProtocol.js';
 
 /** The operator's arguments, checked and with defaults filled in. */
@@ -24,14 +26,40 @@ export interface AsyncWaitOptions<T, R> {
   readonly bufferSize: number;
   /** What a full input buffer does with one more value. */
   readonly overflow: Overflow;
+  /** maxInFlight, rateLimit and cooldown; null when none is set, so that nothing gates the calls. */
+  readonly flow: FlowOptions | null;
+}
+
+/** The flow control's options (gate.ts). */
+export interface FlowOptions {
+  /** Most calls in flight, when fixed (Infinity: none but capacity). */
+  readonly maxInFlight: number;
+  /** An adaptive limit instead of the fixed one, or null. */
+  readonly adaptive: ResolvedLimit | null;
+  readonly rateLimit: RateLimitOptions | null;
+  readonly cooldown: ((error: unknown) => unknown) | null;
+}
+
+export interface RateLimitOptions {
+  readonly limit: number;
+  readonly interval: number;
+  readonly burst: number;
+  readonly strict: boolean;
+}
+
+export interface RetryBudgetOptions {
+  readonly ratio: number;
+  readonly minPerSecond: number;
+  readonly window: number;
 }
 
 export interface RetryOptions<T, R> {
   readonly count: number;
   /** Delay before retry `n`; a function's answer is checked where it is used. */
-  readonly delay: number | ((retry: number) => number);
+  readonly delay: number | ((retry: number, index: number) => number);
   readonly ifError: ((error: unknown, value: T) => boolean) | null;
   readonly ifResult: ((result: readonly R[], value: T) => boolean) | null;
+  readonly budget: RetryBudgetOptions | null;
 }
 
 /** Flink's default queue capacity. */
@@ -49,9 +77,14 @@ const CONFIG_KEYS = [
   'monitor',
   'bufferSize',
   'overflow',
+  'maxInFlight',
+  'rateLimit',
+  'cooldown',
 ];
 const OVERFLOWS: readonly Overflow[] = ['error', 'dropOldest', 'dropNewest'];
-const RETRY_KEYS = ['count', 'delay', 'ifError', 'ifResult'];
+const RETRY_KEYS = ['count', 'delay', 'ifError', 'ifResult', 'budget'];
+const RATE_KEYS = ['limit', 'interval', 'burst', 'strict'];
+const BUDGET_KEYS = ['ratio', 'minPerSecond', 'window'];
 
 /**
  * Checks the arguments of either overload and fills in defaults. The positional form
@@ -97,11 +130,12 @@ export function parseOptions<T, R>(
       retry.count,
     );
   }
+  const capacityValue = check.capacity(`${prefix}capacity`, config.capacity);
   return {
     operator,
     fn,
     timeout,
-    capacity: check.capacity(`${prefix}capacity`, config.capacity),
+    capacity: capacityValue,
     onTimeout: check.optionalFn('config.onTimeout', config.onTimeout),
     onError: check.optionalFn('config.onError', config.onError),
     retry,
@@ -110,6 +144,107 @@ export function parseOptions<T, R>(
     isBarrier: check.optionalFn('config.isBarrier', config.isBarrier),
     monitor: check.monitor('config.monitor', config.monitor),
     ...parseBuffer(check, config.bufferSize, config.overflow),
+    flow: parseFlow(check, config, capacityValue),
+  };
+}
+
+/**
+ * maxInFlight, rateLimit and cooldown. Null when none would change anything (a fixed maxInFlight
+ * equal to capacity, alone, is today's behaviour), so that an operator without them pays nothing.
+ */
+function parseFlow(
+  check: ArgumentChecker,
+  config: Pick<AsyncWaitConfig<unknown, unknown>, 'maxInFlight' | 'rateLimit' | 'cooldown'>,
+  capacity: number,
+): FlowOptions | null {
+  const { maxInFlight: given, rateLimit, cooldown } = config;
+  let maxInFlight = capacity;
+  let adaptive: ResolvedLimit | null = null;
+  if (typeof given === 'number') {
+    if (!(given >= 1 && given <= capacity) || !isIntegerOrInfinity(given)) {
+      throw check.error(
+        RangeError,
+        'config.maxInFlight',
+        `an integer from 1 to \`capacity\` (${capacity})${capacity === Infinity ? ' or `Infinity`' : ''}`,
+        given,
+      );
+    }
+    maxInFlight = given;
+  } else if (given !== undefined) {
+    const spec = adaptiveSpec(given);
+    if (spec === null) throw check.error(TypeError, 'config.maxInFlight', 'a number or an adaptiveLimit(...)', given);
+    const max = spec.max ?? capacity;
+    if (max > capacity) {
+      throw check.error(RangeError, 'config.maxInFlight.max', `at most \`capacity\` (${capacity})`, max);
+    }
+    const initial = spec.initial ?? Math.max(spec.min, Math.min(DEFAULT_INITIAL_LIMIT, max));
+    if (initial > max || spec.min > max) {
+      throw check.error(
+        RangeError,
+        spec.min > max ? 'config.maxInFlight.min' : 'config.maxInFlight.initial',
+        `at most max (${max}), which is \`capacity\` unless given`,
+        spec.min > max ? spec.min : initial,
+      );
+    }
+    adaptive = { ...spec, initial, max };
+  }
+  const rate = rateLimit === undefined ? null : parseRateLimit(check, rateLimit);
+  const onFailure = check.optionalFn('config.cooldown', cooldown);
+  if (adaptive === null && rate === null && onFailure === null && maxInFlight >= capacity) return null;
+  return { maxInFlight, adaptive, rateLimit: rate, cooldown: onFailure };
+}
+
+function parseRateLimit(check: ArgumentChecker, rate: unknown): RateLimitOptions {
+  if (rate === null || typeof rate !== 'object') {
+    throw check.error(TypeError, 'config.rateLimit', 'an object like { limit, interval }', rate);
+  }
+  check.knownKeys('config.rateLimit', rate, RATE_KEYS);
+  const { limit, interval, burst, strict = false } = rate as Record<string, unknown>;
+  const count = (argument: string, value: unknown): number => {
+    if (typeof value !== 'number') throw check.error(TypeError, argument, 'a number', value);
+    if (!(value >= 1) || !Number.isSafeInteger(value)) {
+      throw check.error(RangeError, argument, 'an integer from 1 and up', value);
+    }
+    return value;
+  };
+  if (typeof strict !== 'boolean') throw check.error(TypeError, 'config.rateLimit.strict', 'a boolean', strict);
+  if (strict && burst !== undefined) {
+    throw check.error(
+      TypeError,
+      'config.rateLimit.burst',
+      'absent with `strict: true` (the window allows `limit` at once)',
+      burst,
+    );
+  }
+  const parsed = {
+    limit: count('config.rateLimit.limit', limit),
+    interval: count('config.rateLimit.interval', interval),
+    burst: 0,
+    strict,
+  };
+  parsed.burst = burst === undefined ? parsed.limit : count('config.rateLimit.burst', burst);
+  return parsed;
+}
+
+function parseBudget(check: ArgumentChecker, budget: unknown): RetryBudgetOptions {
+  if (budget === null || typeof budget !== 'object') {
+    throw check.error(TypeError, 'config.retry.budget', 'an object like { ratio, minPerSecond }', budget);
+  }
+  check.knownKeys('config.retry.budget', budget, BUDGET_KEYS);
+  const { ratio, minPerSecond = 10, window = 10_000 } = budget as Record<string, unknown>;
+  const rate = (argument: string, value: unknown): number => {
+    if (typeof value !== 'number') throw check.error(TypeError, argument, 'a number', value);
+    if (!(value >= 0) || value === Infinity) throw check.error(RangeError, argument, 'a finite number >= 0', value);
+    return value;
+  };
+  if (typeof window !== 'number') throw check.error(TypeError, 'config.retry.budget.window', 'a number', window);
+  if (!(window >= 10) || !Number.isSafeInteger(window)) {
+    throw check.error(RangeError, 'config.retry.budget.window', 'an integer number of milliseconds >= 10', window);
+  }
+  return {
+    ratio: rate('config.retry.budget.ratio', ratio),
+    minPerSecond: rate('config.retry.budget.minPerSecond', minPerSecond),
+    window,
   };
 }
 
@@ -158,6 +293,7 @@ function parseRetry<T, R>(check: ArgumentChecker, retry: AsyncRetryConfig<T, R>)
     delay,
     ifError: check.optionalFn('config.retry.ifError', retry.ifError),
     ifResult: check.optionalFn('config.retry.ifResult', retry.ifResult),
+    budget: retry.budget === undefined ? null : parseBudget(check, retry.budget),
   };
 }
 

@@ -30,12 +30,12 @@ export interface Figure {
   lines: FigureLine[];
 }
 
-/** The text of figure `id` in docs/semantics.md, without its fence and indentation. */
-export function documentedFigure(id: string): string {
-  const markdown = readFileSync(DOC, 'utf8');
+/** The text of figure `id` in docs/semantics.md (or another page of docs/), without its fence and indentation. */
+export function documentedFigure(id: string, page = 'semantics.md'): string {
+  const markdown = readFileSync(page === 'semantics.md' ? DOC : join(__dirname, '..', '..', 'docs', page), 'utf8');
   const pattern = new RegExp(`<!-- figure: ${id} -->\\n( *)\`\`\`text\\n([\\s\\S]*?)\\n *\`\`\``);
   const match = pattern.exec(markdown);
-  if (match === null) throw new Error(`docs/semantics.md has no figure ${id}`);
+  if (match === null) throw new Error(`docs/${page} has no figure ${id}`);
   const [, indent, body] = match;
   return body
     .split('\n')

@@ -47,6 +47,11 @@ export class Fifo<T> {
     return item;
   }
 
+  /** The oldest item, left in place; the caller checks `length` first. */
+  peek(): T {
+    return this.items[this.head] as T;
+  }
+
   /** Calls `visit` for each item, oldest first, without removing any. */
   forEach(visit: (item: T) => void): void {
     for (let i = 0; i < this.count; i++) visit(this.items[(this.head + i) & this.mask] as T);
