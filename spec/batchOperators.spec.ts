@@ -180,7 +180,7 @@ describe.each(operators)('%s', (name, operator) => {
 
     it('names the batch options among the known ones when a key is unknown', () => {
       expect(() => operator(fn, { maxBatchSize: 2, maxBatch: 3 } as never)).toThrow(
-        new TypeError(`${name}: expected \`config.maxBatch\` to be absent (known options: timeout, capacity, onTimeout, onError, retry, scheduler, key, isBarrier, monitor, bufferSize, overflow, maxBatchSize, maxBatchDelay, maxInFlightBatches, match), got \`"maxBatch"\` (string)`),
+        new TypeError(`${name}: expected \`config.maxBatch\` to be absent (known options: timeout, capacity, onTimeout, onError, retry, scheduler, key, isBarrier, monitor, bufferSize, overflow, maxInFlight, rateLimit, cooldown, maxBatchSize, maxBatchDelay, maxInFlightBatches, match), got \`"maxBatch"\` (string)`),
       );
     });
 

@@ -338,9 +338,10 @@ describe('the ESM build in headless Chromium', () => {
     record.fetchTimeout = { ...result, serverClosed: closed, serverItems: { a: items.get('a'), c: items.get('c') } };
 
     expect(result.output).toEqual([{ name: 'a' }, { name: 'hang', fallback: true }, { name: 'c' }]);
-    // Only the timed-out entry's signal was aborted, and its fetch rejected with an AbortError.
+    // Only the timed-out entry's signal was aborted; its fetch rejected with the signal's reason,
+    // the element's AsyncTimeoutError (issue 9, fault 6), which says why.
     expect(result.aborted).toEqual(['hang']);
-    expect(result.fetches).toEqual(['a: answered', 'hang: AbortError', 'c: answered']);
+    expect(result.fetches).toEqual(['a: answered', 'hang: AsyncTimeoutError', 'c: answered']);
     // Server side: the connection closed before any response was ended, i.e. the client aborted it.
     expect(closed).toEqual({ ended: false });
   });

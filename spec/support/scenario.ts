@@ -342,7 +342,11 @@ function normalise(s: Scenario): Scenario {
   if (
     s.retry?.count === Infinity &&
     s.timeout === Infinity &&
-    (d?.kind === 'default' || (d?.kind === 'number' && d.ms === 0))
+    (d === undefined ||
+      d.kind === 'default' ||
+      ((d.kind === 'number' || d.kind === 'fixedDelay') && d.ms === 0) ||
+      (d.kind === 'exponentialDelay' && d.initial === 0) ||
+      (d.kind === 'list' && d.ms.includes(0)))
   ) {
     // The operators refuse endless retries that nothing bounds (no timeout, no delay): see options.spec.
     s = { ...s, retry: { ...s.retry, count: 3 } };
