@@ -114,6 +114,15 @@ export class Entry<T, R> implements ListNode<Entry<T, R>>, QueueNode<Entry<T, R>
     for (let i = 0; i < length; i++) this.add(values[i]);
   }
 
+  /** Hands the result to `out` value by value, stopping if `out` closes meanwhile (a `take`). */
+  emitTo(out: { next(value: R): void; readonly closed: boolean }): void {
+    const result = this.result;
+    if (result === NO_RESULT) return;
+    if (!(result instanceof Results)) return out.next(result);
+    const { values } = result;
+    for (let i = 0; i < values.length && !out.closed; i++) out.next(values[i]);
+  }
+
   /** A copy of the result as an array, for `ifResult` (which may not change what is emitted). */
   results(): readonly R[] {
     const result = this.result;

@@ -1,14 +1,13 @@
 import type { ObservableInput, Subscriber } from 'rxjs';
 import type { DeadlineSink } from './deadlines.js';
-import { Entry, EntryState, NO_RESULT, Results } from './entry.js';
-import { AsyncTimeoutError, teardownReason } from './errors.js';
+import { Entry, EntryState } from './entry.js';
+import { AsyncTimeoutError, BufferOverflowError, teardownReason } from './errors.js';
 import type { FallbackSink } from './fallbacks.js';
 import type { AttemptSink } from './invocation.js';
 import type { WatchedSubscription } from './monitorProtocol.js';
 import type { CoreParts } from './coreParts.js';
 import type { AsyncWaitOptions } from './options.js';
 import { monitorView, reportEnd } from './monitorView.js';
-import { BufferOverflowError } from './errors.js';
 import { DROPPED, OVERFLOW } from './inputBuffer.js';
 import type { RetrySink } from './retry.js';
 import type { SourceSink } from './subscribers.js';
@@ -27,6 +26,10 @@ export class OperatorCore<T, R>
   private sourceDone = false;
   /** A drain loop is on the stack: work found meanwhile is left to it, which keeps the stack flat. */
   private draining = false;
+  /** How the subscription ended; it stays 'active' until then. */
+  private status: 'active' | 'completed' | 'errored' | 'unsubscribed' = 'active';
+  /** The view a monitor reads (made once, before the parts exist: it reads them when called). */
+  readonly view: WatchedSubscription<T>;
 
   constructor(
     private readonly out: Subscriber<R>,
@@ -132,13 +135,7 @@ export class OperatorCore<T, R>
       if (entry.state === EntryState.Barrier) parts.probe.barrier();
       else parts.probe.emitted();
     }
-    const result = entry.result;
-    if (result === NO_RESULT) return;
-    if (!(result instanceof Results)) out.next(result);
-    else {
-      const { values } = result;
-      for (let i = 0; i < values.length && !out.closed; i++) out.next(values[i]);
-    }
+    entry.emitTo(out);
   }
 
   /** The one completion predicate: the source is done and nothing is held or buffered. */
@@ -163,8 +160,6 @@ export class OperatorCore<T, R>
     this.status = status;
     if (this.parts.probe !== null) reportEnd(this.parts.probe, this.view, status);
   }
-
-  private status: 'active' | 'completed' | 'errored' | 'unsubscribed' = 'active';
 
   // --- outcomes ---------------------------------------------------------------------------------
 
@@ -204,24 +199,23 @@ export class OperatorCore<T, R>
     if (retry === null) return false;
     let ms: number;
     try {
-      if (!(failed ? retry.afterError(entry, error) : retry.afterResult(entry))) return false;
-      ms = retry.delay(entry);
+      ms = retry.decide(entry, failed, error);
     } catch (userError) {
       this.fail(userError);
       return true;
     }
-    // The user's predicate or delay function may have ended the output: nothing more may run.
-    if (this.out.closed) return true;
+    // No retry; or the user's predicate or delay function ended the output: nothing may run.
+    if (ms < 0 || this.out.closed) return ms >= 0;
     // An immediate retry lets no timer run: the deadline is looked at here instead.
     if (ms === 0 && deadlines.isDue(entry)) {
       deadlines.untrack(entry);
       this.deadlineExpired(entry);
-      return true;
+    } else {
+      retry.prepare(entry, ms);
+      if (probe !== null) probe.retried();
+      if (ms === 0) invocation.retry(entry);
+      if (!this.draining) deadlines.endOfBurst();
     }
-    retry.prepare(entry, ms);
-    if (probe !== null) probe.retried();
-    if (ms === 0) invocation.retry(entry);
-    if (!this.draining) deadlines.endOfBurst();
     return true;
   }
 
@@ -271,9 +265,6 @@ export class OperatorCore<T, R>
     this.parts.invocation.settled?.(entry);
     this.drain();
   }
-
-  /** The view a monitor reads (made once, before the parts exist: it reads them when called). */
-  readonly view: WatchedSubscription<T>;
 
   // --- teardown ---------------------------------------------------------------------------------
 

@@ -38,6 +38,15 @@ export class Retry<T, R> {
     this.budget = budget === null ? null : new RetryBudget(budget.ratio, budget.minPerSecond, budget.window);
   }
 
+  /**
+   * The delay before the entry's next attempt in ms, or -1 when it is not retried: after a
+   * failure (`failed`, with `error`) or a completed result. Throws what the user's predicates or
+   * delay function throw.
+   */
+  decide(entry: Entry<T, R>, failed: boolean, error: unknown): number {
+    return (failed ? this.afterError(entry, error) : this.afterResult(entry)) ? this.delay(entry) : -1;
+  }
+
   /** Whether the attempt that failed with `error` is retried (count left, `ifError` agrees, budget allows). */
   afterError(entry: Entry<T, R>, error: unknown): boolean {
     const { count, ifError } = this.options;
