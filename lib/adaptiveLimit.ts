@@ -98,7 +98,12 @@ const KEYS = {
  *   unorderedWait((req, _i, { signal }) => fetch(req.url, { signal }).then(checkStatus), {
  *     capacity: 500,
  *     timeout: 2000,
- *     maxInFlight: adaptiveLimit({ algorithm: 'aimd', max: 200, latency: 250, isDrop: (e) => e.status === 503 }),
+ *     maxInFlight: adaptiveLimit({
+ *       algorithm: 'aimd',
+ *       max: 200,
+ *       latency: 250,
+ *       isDrop: (e) => e instanceof HttpError && e.status === 503,
+ *     }),
  *     onError: () => of(null),
  *   }),
  * );

@@ -17,14 +17,24 @@ declare module 'doc-stand-ins/common' {
   import type { Observable } from 'rxjs';
 
   export {
+    adaptiveLimit,
+    AsyncTimeoutError,
     AsyncWaitMonitor,
+    BatchResultError,
+    BufferOverflowError,
     exponentialDelay,
     fixedDelay,
     orderedWait,
+    orderedWaitBatch,
+    orderedWaitFrom,
+    orderedWaitIterable,
     unorderedWait,
+    unorderedWaitBatch,
+    unorderedWaitFrom,
+    unorderedWaitIterable,
     withResultFuture,
   } from 'rxjs-async-io';
-  export { concat, EMPTY, from, map, mergeMap, of, scan, timeout } from 'rxjs';
+  export { bufferCount, concat, EMPTY, from, map, mergeMap, of, scan, timeout } from 'rxjs';
 
   export interface User {
     id: number;
@@ -32,6 +42,14 @@ declare module 'doc-stand-ins/common' {
   }
   /** A source of user ids. */
   export const ids$: Observable<number>;
+  /**
+   * The error an HTTP client throws for an error status ("a 503", "a 429's Retry-After"): README,
+   * docs/flow-control.md, the adaptiveLimit example.
+   */
+  export class HttpError extends Error {
+    readonly status: number;
+    readonly headers: Headers;
+  }
 }
 
 /** Kafka-style messages: docs/resume.md and the AsyncWaitMonitor example. */
@@ -86,6 +104,9 @@ declare module 'doc-stand-ins/README.md' {
   import type { Observable, Subscription } from 'rxjs';
   import type { User } from 'doc-stand-ins/common';
 
+  import type { FileHandle } from 'node:fs/promises';
+  import type { HttpError } from 'doc-stand-ins/common';
+
   export const db: { users: { findById(id: number): Promise<User> } };
   export function render(user: User | null): void;
   /** "Per-key order": events of accounts. */
@@ -96,7 +117,19 @@ declare module 'doc-stand-ins/README.md' {
   ): Promise<{ accountId: string; amount: number; balance: number }>;
   /** "Barriers": the record kind of the block's `Item`, enriched. */
   export const items$: Observable<{ kind: 'record'; id: string } | { kind: 'watermark'; time: number }>;
+  /**
+   * "Flow control" and "Backpressure and async iterables" call it with an id (a number, or the text
+   * of a line of a file) and the call's signal. "Barriers" passes it as `fn` to a source of records
+   * and watermarks: there it takes records only (the block's comment); that signature is the last,
+   * as TypeScript infers `fn`'s types from the last one.
+   */
+  export function lookup(id: number | string, signal: AbortSignal): Promise<User>;
   export function lookup(record: { kind: 'record'; id: string }): Promise<{ id: string; score: number }>;
+  /** "Flow control": milliseconds to pause, from a 429's `Retry-After`. */
+  export function retryAfterMs(error: HttpError): number;
+  /** "Backpressure and async iterables": the lines of a file (node:readline's interface), and a file to write to. */
+  export const lines: AsyncIterable<string>;
+  export const output: FileHandle;
   /** "Resuming after a restart": the run before, and the rest of its source. */
   export const subscription: Subscription;
   export const monitor: AsyncWaitMonitor<number>;
@@ -118,6 +151,59 @@ declare module 'doc-stand-ins/docs/resume.md' {
     { kind: 'event'; time: number; userId: string } | { kind: 'watermark'; time: number }
   >;
   export function lookupUser(userId: string): Promise<User>;
+}
+
+declare module 'doc-stand-ins/docs/backpressure.md' {
+  import type { Writable } from 'node:stream';
+  import type { Observable } from 'rxjs';
+  import type { User } from 'doc-stand-ins/common';
+
+  /** A broker's message. */
+  export interface Message {
+    id: string;
+    body: string;
+  }
+  /** A message with what `enrich` adds; `null` when it could not (the block's `onError`). */
+  export type EnrichedMessage = Message & { enriched: { score: number } | null };
+  /** "The pull front": a broker's consumer loop, and where the enriched messages go. */
+  export const consumer: { messages(): AsyncIterable<Message> };
+  export function enrich(message: Message, signal: AbortSignal): Promise<EnrichedMessage>;
+  export const writer: { write(message: EnrichedMessage): Promise<void> };
+  /** `stream.pipeline`: "a Readable, or any async iterable", and a Writable for the lines out. */
+  export const source: AsyncIterable<Message>;
+  export const destination: Writable;
+  /** "where the pipeline goes on in RxJS": the rows of a paginated API, page after page. */
+  export function pages(): AsyncIterable<{ id: number }>;
+  export function lookup(row: { id: number }): Promise<User>;
+  export function save(batch: User[]): Promise<void>;
+  /** "Bounding the input buffer": prices to compute, latest data wins. */
+  export interface Quote {
+    symbol: string;
+    bid: number;
+    ask: number;
+  }
+  export const quotes$: Observable<Quote>;
+  export function price(quote: Quote, signal: AbortSignal): Promise<number>;
+}
+
+declare module 'doc-stand-ins/docs/batching.md' {
+  import type { User } from 'doc-stand-ins/common';
+
+  /** "Usage": one result per id, or the `onTimeout` fallback's `null`. */
+  export function render(user: User | null): void;
+  /** "By key": a database client whose `query` answers the rows, here orders. */
+  export interface Order {
+    id: number;
+    user_id: number;
+    total: number;
+  }
+  export const db: { query(sql: string, params: unknown[]): Promise<Order[]> };
+}
+
+declare module 'doc-stand-ins/docs/flow-control.md' {
+  import type { User } from 'doc-stand-ins/common';
+
+  export function lookup(id: number): Promise<User>;
 }
 
 declare module 'doc-stand-ins/docs/from-flink.md' {
@@ -175,6 +261,78 @@ declare module 'doc-stand-ins/lib/unorderedWait.ts' {
   export function report(error: unknown, doc: { id: string; text: string }): void;
 }
 
+declare module 'doc-stand-ins/lib/adaptiveLimit.ts' {
+  import type { Observable } from 'rxjs';
+
+  export const requests$: Observable<{ url: string }>;
+  /** Answers the response if its status is below 400, or throws an `HttpError`. */
+  export function checkStatus(response: Response): Response;
+}
+
+// The barrier forms of the batch and pull functions type `fn`'s values as the source's type T,
+// barriers included (barriers never reach it at run time), so the stand-ins their examples call
+// with those values take the whole `Item` of the block.
+
+declare module 'doc-stand-ins/lib/orderedWaitBatch.ts' {
+  import type { Observable } from 'rxjs';
+
+  type Item = { kind: 'record'; id: number } | { kind: 'watermark'; time: number };
+  export const items$: Observable<Item>;
+  /** One answer item per value, by position. */
+  export function enrichAll(records: Item[]): Promise<{ id: number; name: string }[]>;
+}
+
+declare module 'doc-stand-ins/lib/unorderedWaitBatch.ts' {
+  import type { Observable } from 'rxjs';
+
+  type Item = { kind: 'event'; id: number } | { kind: 'watermark'; time: number };
+  export const items$: Observable<Item>;
+  /** One score per value, by position. */
+  export function scoreAll(events: Item[]): Promise<number[]>;
+  /** Texts to score, and the model server: one score per text, by position. */
+  export const messages$: Observable<string>;
+  export const model: { score(texts: string[], options: { signal: AbortSignal }): Promise<number[]> };
+}
+
+/** The barrier examples of the four pull functions: records and watermarks from a broker. */
+declare module 'doc-stand-ins/pull-barriers' {
+  type Item = { kind: 'record'; id: number } | { kind: 'watermark'; time: number };
+  export const consumer: AsyncIterable<Item>;
+  /** The signal is optional: the `stream.pipeline` example of orderedWaitIterable passes it. */
+  export function enrich(item: Item, signal?: AbortSignal): Promise<{ id: number; name: string }>;
+  /** A sink for results and watermarks; awaited in the `for await` examples. */
+  export function write(item: { id: number; name: string } | { kind: 'watermark'; time: number }): Promise<void>;
+}
+
+declare module 'doc-stand-ins/lib/orderedWaitFrom.ts' {
+  import type { User } from 'doc-stand-ins/common';
+
+  export * from 'doc-stand-ins/pull-barriers';
+  /** The ids are the lines of ids.txt. */
+  export function lookup(id: string, signal: AbortSignal): Promise<User>;
+  export function save(user: User): Promise<void>;
+}
+
+declare module 'doc-stand-ins/lib/unorderedWaitFrom.ts' {
+  export * from 'doc-stand-ins/pull-barriers';
+  /** A paginated API of documents, and the search index they go to. */
+  export const api: { list(query: { page: number }): Promise<{ id: string; text: string }[]> };
+  export const searchIndex: {
+    put(doc: { id: string; text: string }, options: { signal: AbortSignal }): Promise<{ indexed: true }>;
+  };
+}
+
+declare module 'doc-stand-ins/lib/orderedWaitIterable.ts' {
+  export * from 'doc-stand-ins/pull-barriers';
+}
+
+declare module 'doc-stand-ins/lib/unorderedWaitIterable.ts' {
+  export * from 'doc-stand-ins/pull-barriers';
+  /** A message queue: each message is acknowledged once handled. */
+  export const queue: { messages(): AsyncIterable<{ body: string; ack(): Promise<void> }> };
+  export function handle(body: string, signal: AbortSignal): Promise<void>;
+}
+
 declare module 'doc-stand-ins/lib/retryDelays.ts' {
   import type { User } from 'doc-stand-ins/common';
 
@@ -197,6 +355,14 @@ declare module '@angular/core' {
   export function Injectable(options?: {
     providedIn?: 'root' | null;
   }): <C extends abstract new (...args: never[]) => unknown>(target: C, context?: ClassDecoratorContext<C>) => void;
+}
+
+// The orderedWaitIterable example splits a file into records with split2 (not a dependency of
+// this package): its default export, with split2's shape.
+declare module 'split2' {
+  import type { Transform, TransformOptions } from 'node:stream';
+
+  export default function split2(mapper?: (line: string) => unknown, options?: TransformOptions): Transform;
 }
 
 declare module '@angular/common/http' {
