@@ -2,8 +2,10 @@ import { Subscriber } from 'rxjs';
 import type { Admission } from './admission.js';
 import type { OutputMode } from './assemble.js';
 import type { AsyncWaitOptions } from './options.js';
-import { assemblePull, reportUnhandled, type PullRun, type PullSource } from './pull.js';
+import { assemblePull, type PullRun } from './pull.js';
+import type { PullSource } from './pullReader.js';
 import { Fifo } from './queues/fifo.js';
+import { reportUnhandled } from './reportUnhandled.js';
 
 /** The AsyncIterable shape of the pull front: each `[Symbol.asyncIterator]()` starts a fresh run. */
 export function pullWaitIterable<T, R>(

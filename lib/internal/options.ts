@@ -1,11 +1,12 @@
-import { asyncScheduler, type ObservableInput, type SchedulerLike } from 'rxjs';
-import { adaptiveSpec } from '../adaptiveLimit.js';
-import type { AsyncFunction, AsyncRetryConfig, AsyncWaitBarrierConfig, AsyncWaitConfig } from '../types.js';
+import type { ObservableInput, SchedulerLike } from 'rxjs';
+import type { AsyncFunction, AsyncWaitBarrierConfig, AsyncWaitConfig } from '../types.js';
+import { ArgumentChecker } from './argumentChecker.js';
 import { delayFloor } from './delayFloor.js';
-import { argumentError, delayError, isIntegerOrInfinity } from './describe.js';
+import { isIntegerOrInfinity } from './describe.js';
+import { parseFlow, type FlowOptions } from './flowOptions.js';
 import type { Overflow } from './inputBuffer.js';
-import { DEFAULT_INITIAL_LIMIT, type ResolvedLimit } from './limits.js';
-import { monitorEndpoint, type MonitorEndpoint } from './monitorProtocol.js';
+import type { MonitorEndpoint } from './monitorProtocol.js';
+import { parseRetry, type RetryOptions } from './retryOptions.js';
 
 /** The operator's arguments, checked and with defaults filled in. */
 export interface AsyncWaitOptions<T, R> {
@@ -30,41 +31,6 @@ export interface AsyncWaitOptions<T, R> {
   readonly flow: FlowOptions | null;
 }
 
-/** The flow control's options (gate.ts). */
-export interface FlowOptions {
-  /** Most calls in flight, when fixed (Infinity: none but capacity). */
-  readonly maxInFlight: number;
-  /** An adaptive limit instead of the fixed one, or null. */
-  readonly adaptive: ResolvedLimit | null;
-  readonly rateLimit: RateLimitOptions | null;
-  readonly cooldown: ((error: unknown) => unknown) | null;
-}
-
-export interface RateLimitOptions {
-  readonly limit: number;
-  readonly interval: number;
-  readonly burst: number;
-  readonly strict: boolean;
-}
-
-export interface RetryBudgetOptions {
-  readonly ratio: number;
-  readonly minPerSecond: number;
-  readonly window: number;
-}
-
-export interface RetryOptions<T, R> {
-  readonly count: number;
-  /** Delay before retry `n`; a function's answer is checked where it is used. */
-  readonly delay: number | ((retry: number, index: number) => number);
-  readonly ifError: ((error: unknown, value: T) => boolean) | null;
-  readonly ifResult: ((result: readonly R[], value: T) => boolean) | null;
-  readonly budget: RetryBudgetOptions | null;
-}
-
-/** Flink's default queue capacity. */
-export const DEFAULT_CAPACITY = 100;
-
 const CONFIG_KEYS = [
   'timeout',
   'capacity',
@@ -82,9 +48,6 @@ const CONFIG_KEYS = [
   'cooldown',
 ];
 const OVERFLOWS: readonly Overflow[] = ['error', 'dropOldest', 'dropNewest'];
-const RETRY_KEYS = ['count', 'delay', 'ifError', 'ifResult', 'budget'];
-const RATE_KEYS = ['limit', 'interval', 'burst', 'strict'];
-const BUDGET_KEYS = ['ratio', 'minPerSecond', 'window'];
 
 /**
  * Checks the arguments of either overload and fills in defaults. The positional form
@@ -148,106 +111,7 @@ export function parseOptions<T, R>(
   };
 }
 
-/**
- * maxInFlight, rateLimit and cooldown. Null when none would change anything (a fixed maxInFlight
- * equal to capacity, alone, is today's behaviour), so that an operator without them pays nothing.
- */
-function parseFlow(
-  check: ArgumentChecker,
-  config: Pick<AsyncWaitConfig<unknown, unknown>, 'maxInFlight' | 'rateLimit' | 'cooldown'>,
-  capacity: number,
-): FlowOptions | null {
-  const { maxInFlight: given, rateLimit, cooldown } = config;
-  let maxInFlight = capacity;
-  let adaptive: ResolvedLimit | null = null;
-  if (typeof given === 'number') {
-    if (!(given >= 1 && given <= capacity) || !isIntegerOrInfinity(given)) {
-      throw check.error(
-        RangeError,
-        'config.maxInFlight',
-        `an integer from 1 to \`capacity\` (${capacity})${capacity === Infinity ? ' or `Infinity`' : ''}`,
-        given,
-      );
-    }
-    maxInFlight = given;
-  } else if (given !== undefined) {
-    const spec = adaptiveSpec(given);
-    if (spec === null) throw check.error(TypeError, 'config.maxInFlight', 'a number or an adaptiveLimit(...)', given);
-    const max = spec.max ?? capacity;
-    if (max > capacity) {
-      throw check.error(RangeError, 'config.maxInFlight.max', `at most \`capacity\` (${capacity})`, max);
-    }
-    const initial = spec.initial ?? Math.max(spec.min, Math.min(DEFAULT_INITIAL_LIMIT, max));
-    if (initial > max || spec.min > max) {
-      throw check.error(
-        RangeError,
-        spec.min > max ? 'config.maxInFlight.min' : 'config.maxInFlight.initial',
-        `at most max (${max}), which is \`capacity\` unless given`,
-        spec.min > max ? spec.min : initial,
-      );
-    }
-    adaptive = { ...spec, initial, max };
-  }
-  const rate = rateLimit === undefined ? null : parseRateLimit(check, rateLimit);
-  const onFailure = check.optionalFn('config.cooldown', cooldown);
-  if (adaptive === null && rate === null && onFailure === null && maxInFlight >= capacity) return null;
-  return { maxInFlight, adaptive, rateLimit: rate, cooldown: onFailure };
-}
-
-function parseRateLimit(check: ArgumentChecker, rate: unknown): RateLimitOptions {
-  if (rate === null || typeof rate !== 'object') {
-    throw check.error(TypeError, 'config.rateLimit', 'an object like { limit, interval }', rate);
-  }
-  check.knownKeys('config.rateLimit', rate, RATE_KEYS);
-  const { limit, interval, burst, strict = false } = rate as Record<string, unknown>;
-  const count = (argument: string, value: unknown): number => {
-    if (typeof value !== 'number') throw check.error(TypeError, argument, 'a number', value);
-    if (!(value >= 1) || !Number.isSafeInteger(value)) {
-      throw check.error(RangeError, argument, 'an integer from 1 and up', value);
-    }
-    return value;
-  };
-  if (typeof strict !== 'boolean') throw check.error(TypeError, 'config.rateLimit.strict', 'a boolean', strict);
-  if (strict && burst !== undefined) {
-    throw check.error(
-      TypeError,
-      'config.rateLimit.burst',
-      'absent with `strict: true` (the window allows `limit` at once)',
-      burst,
-    );
-  }
-  const parsed = {
-    limit: count('config.rateLimit.limit', limit),
-    interval: count('config.rateLimit.interval', interval),
-    burst: 0,
-    strict,
-  };
-  parsed.burst = burst === undefined ? parsed.limit : count('config.rateLimit.burst', burst);
-  return parsed;
-}
-
-function parseBudget(check: ArgumentChecker, budget: unknown): RetryBudgetOptions {
-  if (budget === null || typeof budget !== 'object') {
-    throw check.error(TypeError, 'config.retry.budget', 'an object like { ratio, minPerSecond }', budget);
-  }
-  check.knownKeys('config.retry.budget', budget, BUDGET_KEYS);
-  const { ratio, minPerSecond = 10, window = 10_000 } = budget as Record<string, unknown>;
-  const rate = (argument: string, value: unknown): number => {
-    if (typeof value !== 'number') throw check.error(TypeError, argument, 'a number', value);
-    if (!(value >= 0) || value === Infinity) throw check.error(RangeError, argument, 'a finite number >= 0', value);
-    return value;
-  };
-  if (typeof window !== 'number') throw check.error(TypeError, 'config.retry.budget.window', 'a number', window);
-  if (!(window >= 10) || !Number.isSafeInteger(window)) {
-    throw check.error(RangeError, 'config.retry.budget.window', 'an integer number of milliseconds >= 10', window);
-  }
-  return {
-    ratio: rate('config.retry.budget.ratio', ratio),
-    minPerSecond: rate('config.retry.budget.minPerSecond', minPerSecond),
-    window,
-  };
-}
-
+/** bufferSize and overflow: the input buffer's (inputBuffer.ts) bound and what a full one does. */
 function parseBuffer(
   check: ArgumentChecker,
   bufferSize: unknown,
@@ -272,89 +136,4 @@ function parseBuffer(
     throw check.error(TypeError, 'config.overflow', "one of 'error', 'dropOldest', 'dropNewest'", overflow);
   }
   return { bufferSize, overflow: (overflow as Overflow | undefined) ?? 'error' };
-}
-
-function parseRetry<T, R>(check: ArgumentChecker, retry: AsyncRetryConfig<T, R>): RetryOptions<T, R> {
-  if (retry === null || typeof retry !== 'object') {
-    throw check.error(TypeError, 'config.retry', 'an object like { count, delay }', retry);
-  }
-  check.knownKeys('config.retry', retry, RETRY_KEYS);
-  const { count, delay = 0 } = retry;
-  if (typeof count !== 'number') throw check.error(TypeError, 'config.retry.count', 'a number', count);
-  if (!(count >= 0) || !isIntegerOrInfinity(count)) {
-    throw check.error(RangeError, 'config.retry.count', 'an integer from 0 and up or `Infinity`', count);
-  }
-  if (typeof delay !== 'function') {
-    const error = delayError(delay, check.operator, 'config.retry.delay');
-    if (error) throw error;
-  }
-  return {
-    count,
-    delay,
-    ifError: check.optionalFn('config.retry.ifError', retry.ifError),
-    ifResult: check.optionalFn('config.retry.ifResult', retry.ifResult),
-    budget: retry.budget === undefined ? null : parseBudget(check, retry.budget),
-  };
-}
-
-export class ArgumentChecker {
-  constructor(readonly operator: string) {}
-
-  error(Err: typeof TypeError, argument: string, expected: string, got: unknown): Error {
-    return argumentError(Err, this.operator, argument, expected, got);
-  }
-
-  fn(argument: string, value: unknown): void {
-    if (typeof value !== 'function') throw this.error(TypeError, argument, 'a function', value);
-  }
-
-  optionalFn<F>(argument: string, value: F | undefined): F | null {
-    if (value === undefined) return null;
-    this.fn(argument, value);
-    return value;
-  }
-
-  timeout(argument: string, value: unknown): number {
-    if (value === undefined) return Infinity;
-    if (typeof value !== 'number') throw this.error(TypeError, argument, 'a number of milliseconds', value);
-    if (!(value > 0)) throw this.error(RangeError, argument, 'a number > 0 or `Infinity`', value);
-    return value;
-  }
-
-  capacity(argument: string, value: unknown): number {
-    if (value === undefined) return DEFAULT_CAPACITY;
-    if (typeof value !== 'number') throw this.error(TypeError, argument, 'a number', value);
-    if (!(value >= 1) || !isIntegerOrInfinity(value)) {
-      throw this.error(RangeError, argument, 'an integer from 1 and up or `Infinity`', value);
-    }
-    return value;
-  }
-
-  scheduler(argument: string, value: SchedulerLike | undefined): SchedulerLike {
-    if (value === undefined) return asyncScheduler;
-    if (
-      value === null ||
-      typeof value !== 'object' ||
-      typeof value.schedule !== 'function' ||
-      typeof value.now !== 'function'
-    ) {
-      throw this.error(TypeError, argument, 'a SchedulerLike (with schedule and now)', value);
-    }
-    return value;
-  }
-
-  monitor(argument: string, value: unknown): MonitorEndpoint | null {
-    if (value === undefined) return null;
-    const endpoint = monitorEndpoint(value);
-    if (endpoint === null) throw this.error(TypeError, argument, 'an AsyncWaitMonitor', value);
-    return endpoint;
-  }
-
-  knownKeys(argument: string, value: object, known: readonly string[]): void {
-    for (const key of Object.keys(value)) {
-      if (!known.includes(key)) {
-        throw this.error(TypeError, `${argument}.${key}`, `absent (known options: ${known.join(', ')})`, key);
-      }
-    }
-  }
 }

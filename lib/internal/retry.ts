@@ -3,7 +3,7 @@ import type { Clock } from './clock.js';
 import { argumentError, delayError } from './describe.js';
 import { EntryState, type Entry } from './entry.js';
 import type { MonitorProbe } from './monitorProtocol.js';
-import type { RetryOptions } from './options.js';
+import type { RetryOptions } from './retryOptions.js';
 import { RetryBudget } from './retryBudget.js';
 import { scheduleAfter } from './timer.js';
 

@@ -1,7 +1,8 @@
 import type { AsyncBatchBarrierConfig, AsyncBatchConfig, AsyncBatchFunction } from '../../batchTypes.js';
 import type { AsyncFunction } from '../../types.js';
+import { ArgumentChecker } from '../argumentChecker.js';
 import { isIntegerOrInfinity } from '../describe.js';
-import { ArgumentChecker, parseOptions, type AsyncWaitOptions } from '../options.js';
+import { parseOptions, type AsyncWaitOptions } from '../options.js';
 
 /** The batch fronts' own arguments, checked and with defaults filled in. */
 export interface BatchOptions<T, R> {
