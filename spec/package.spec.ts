@@ -177,8 +177,8 @@ describe('installed from the tarball', () => {
  * 6,041 B gzip; everything 20,987 B / 6,510 B. The README quotes these figures.
  */
 const BUNDLE_LIMITS = {
-  orderedWait: { minified: 38_600, gzip: 11_900 },
-  everything: { minified: 60_500, gzip: 18_200 },
+  orderedWait: { minified: 39_700, gzip: 12_200 },
+  everything: { minified: 61_500, gzip: 18_500 },
 } as const;
 
 describe('bundle size', () => {
