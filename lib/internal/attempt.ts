@@ -1,7 +1,7 @@
 import type { ObservableInput } from 'rxjs';
 import type { AsyncFunction } from '../types.js';
 import type { Clock } from './clock.js';
-import { callContext } from './context.js';
+import { callContext, NO_CONTEXT, readsContext } from './context.js';
 import { EntryState, type Entry } from './entry.js';
 import { dropInput, takeInput, type InnerOwner } from './inner.js';
 import type { AttemptSink, Invocation } from './invocation.js';
@@ -16,13 +16,17 @@ import type { MonitorProbe } from './monitorProtocol.js';
 export class ElementInvocation<T, R> implements Invocation<T, R>, InnerOwner<T, R> {
   /** The entry whose `fn` call is on the stack, so that a synchronous failure retries in the loop. */
   private invoking: Entry<T, R> | null = null;
+  /** Whether `fn` can read a context at all: if not, none is made (see readsContext). */
+  private readonly withContext: boolean;
 
   constructor(
     private readonly fn: AsyncFunction<T, R>,
     private readonly sink: AttemptSink<T, R>,
     readonly clock: Clock,
     private readonly probe: MonitorProbe | null,
-  ) {}
+  ) {
+    this.withContext = readsContext(fn);
+  }
 
   submit(entry: Entry<T, R>): void {
     this.sink.callStarting(entry);
@@ -47,7 +51,7 @@ export class ElementInvocation<T, R> implements Invocation<T, R>, InnerOwner<T, 
       let input: ObservableInput<R>;
       if (probe !== null) probe.called();
       try {
-        input = fn(entry.value, entry.index, callContext(entry, entry.attempt));
+        input = fn(entry.value, entry.index, this.withContext ? callContext(entry, entry.attempt) : NO_CONTEXT);
       } catch (error) {
         // fn may have ended the output itself (erroring the source, unsubscribing downstream).
         if (sink.closed) break;
