@@ -37,6 +37,7 @@ describe('readsContext', () => {
     [
       'arguments',
       function (this: unknown) {
+        // eslint-disable-next-line prefer-rest-params -- the shape under test
         return arguments[2];
       },
     ],
