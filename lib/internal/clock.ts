@@ -43,7 +43,8 @@ export class Clock {
   private readonly epoch: number;
   /** A recent reading shared by up to CLOCK_SHARE latency events, and how many may still use it. */
   private shared = 0;
-  private sharesLeft = 0;
+  /** Readings left to share; read by `idle` on the hot path, so not private. */
+  sharesLeft = 0;
   /** A Promise settlement is being handled: clock work may wait for the end of the microtask burst. */
   settling = false;
   private burstEndQueued = false;

@@ -71,6 +71,8 @@ export class Deadlines<T, R> {
 
   /** Stamps the starts not yet stamped, now or (inside a Promise settlement) at the end of the burst. */
   endOfBurst(): void {
+    // The common case, once per drain loop: nothing to stamp and no shared reading to retire.
+    if (this.unstampedCount === 0 && this.clock.sharesLeft === 0) return;
     if (this.clock.endOfBurst(this.unstampedCount > 0)) this.stampPending();
   }
 
