@@ -43,7 +43,7 @@ import type { AsyncFunction, AsyncWaitBarrierConfig, AsyncWaitConfig } from './t
  *   timeout: 10_000,
  *   capacity: 8,
  *   retry: { count: 3, delay: 1000 },
- * }).subscribe({ complete: () => console.log('indexed') });
+ * }).subscribe({ complete: () => reportIndexed() });
  * ```
  *
  * @see {@link unorderedWaitIterable} for an AsyncIterable out (`for await`, `stream.pipeline`).

@@ -320,6 +320,8 @@ declare module 'doc-stand-ins/lib/unorderedWaitFrom.ts' {
   export const searchIndex: {
     put(doc: { id: string; text: string }, options: { signal: AbortSignal }): Promise<{ indexed: true }>;
   };
+  /** Tells the application that indexing is done. */
+  export function reportIndexed(): void;
 }
 
 declare module 'doc-stand-ins/lib/orderedWaitIterable.ts' {

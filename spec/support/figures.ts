@@ -2,7 +2,6 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 import type { Observable, ObservableInput, OperatorFunction } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import type { ColdObservable } from 'rxjs/internal/testing/ColdObservable';
 
 /**
  * Runs the marble figures of the issue 5 sections of docs/semantics.md (pending inputs, barriers,
@@ -88,7 +87,11 @@ export function runFigure<T = undefined>(
   }
 
   const calls: { value: string; frame: number }[] = [];
-  const colds = new Map<string, ColdObservable<string>>();
+  // What `cold` returns, typed with public names rather than rxjs/internal's ColdObservable.
+  const colds = new Map<
+    string,
+    Observable<string> & { subscriptions: { subscribedFrame: number; unsubscribedFrame: number }[] }
+  >();
   const expectedSubs = new Map<string, { subscribedFrame: number; unsubscribedFrame: number }>();
   let inspected: T | undefined;
   const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
