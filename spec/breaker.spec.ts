@@ -11,6 +11,7 @@ import {
   unorderedWait,
   type AsyncContext,
 } from '../lib';
+import { collect, record } from './support/outputs';
 
 // A reviewer's attack on issue 9 (engine v2 and its five fault kinds). Each test pins what the
 // issue, the contract (rules 1-11) and docs/semantics.md (decisions 1-16) say is right; a failing
@@ -20,17 +21,6 @@ const operators = [
   ['orderedWait', orderedWait],
   ['unorderedWait', unorderedWait],
 ] as const;
-
-/** Collects what an output does. */
-function record<R>() {
-  const log: { values: R[]; error: unknown; completed: boolean } = { values: [], error: undefined, completed: false };
-  const observer = {
-    next: (v: R) => void log.values.push(v),
-    error: (e: unknown) => void (log.error = e),
-    complete: () => void (log.completed = true),
-  };
-  return { log, observer };
-}
 
 function virtual(): TestScheduler {
   const scheduler = new TestScheduler((a, b) => expect(a).toEqual(b));
@@ -901,10 +891,3 @@ describe('the monitor', () => {
     ]);
   });
 });
-
-function collect<R>(observable: Observable<R>): Promise<R[]> {
-  return new Promise((resolve, reject) => {
-    const values: R[] = [];
-    observable.subscribe({ next: (v) => values.push(v), error: reject, complete: () => resolve(values) });
-  });
-}

@@ -8,6 +8,7 @@ import {
   unorderedWait,
   type AsyncContext,
 } from '../lib';
+import { collect, record } from './support/outputs';
 
 // The five fault kinds of issue 9 (and the context object), each pinned to the right value. Every
 // case runs for both operators; timing cases in virtual time, wall-clock cases in real time with
@@ -54,17 +55,6 @@ const throwingInputs: Array<[string, () => unknown]> = [
     }),
   ],
 ];
-
-/** Collects what an output does. */
-function record<R>() {
-  const log: { values: R[]; error: unknown; completed: boolean } = { values: [], error: undefined, completed: false };
-  const observer = {
-    next: (v: R) => void log.values.push(v),
-    error: (e: unknown) => void (log.error = e),
-    complete: () => void (log.completed = true),
-  };
-  return { log, observer };
-}
 
 describe.each(operators)('%s: fault kinds', (_name, operator) => {
   describe('1. an ObservableInput that throws while being taken is a failed attempt', () => {
@@ -458,10 +448,3 @@ describe('the context given to fn', () => {
     expect(attempts).toEqual([1, 2, 3]);
   });
 });
-
-function collect<R>(observable: import('rxjs').Observable<R>): Promise<R[]> {
-  return new Promise((resolve, reject) => {
-    const values: R[] = [];
-    observable.subscribe({ next: (v) => values.push(v), error: reject, complete: () => resolve(values) });
-  });
-}
