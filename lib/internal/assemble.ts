@@ -35,7 +35,7 @@ export function assemble<T, R>(
   extensions: EngineExtensions<T, R> = {},
 ): OperatorCore<T, R> {
   const clock = new Clock(options.scheduler);
-  const parts = {} as Mutable<CoreParts<T, R>>;
+  const parts = emptyParts<T, R>();
   const core = new OperatorCore<T, R>(out, options, parts);
   const probe: MonitorProbe | null = options.monitor === null ? null : options.monitor.watch(core.view);
   parts.clock = clock;
@@ -81,6 +81,28 @@ export interface EngineExtensions<T, R> {
 }
 
 type Mutable<O> = { -readonly [K in keyof O]: O[K] };
+
+/**
+ * The parts object with every field present from the start, each filled once below. Made as one
+ * literal so that V8 gives it one fixed shape with the fields in the object itself: adding them
+ * one by one to `{}` put them out of line, and the core reads them several times per element
+ * (300,000 `of(x)` inners through unorderedWait, in one process with the v1 engine: 1.44x v1's
+ * time with `{}`, 1.13x with this, 2026-11-30).
+ */
+function emptyParts<T, R>(): Mutable<CoreParts<T, R>> {
+  return {
+    clock: null!,
+    input: null!,
+    demand: null,
+    probe: null,
+    queue: null!,
+    admission: null!,
+    deadlines: null!,
+    retry: null,
+    fallbacks: null!,
+    invocation: null!,
+  };
+}
 
 /**
  * The queue for a mode and options: total order, per-key order, or completion order; the two that
