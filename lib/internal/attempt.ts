@@ -55,8 +55,7 @@ export class ElementInvocation<T, R> implements Invocation<T, R>, InnerOwner<T, 
       } catch (error) {
         // fn may have ended the output itself (erroring the source, unsubscribing downstream).
         if (sink.closed) break;
-        this.ended(entry);
-        sink.attemptFailed(entry, error);
+        this.threw(entry, error);
         continue;
       }
       if (sink.closed) {
@@ -64,24 +63,36 @@ export class ElementInvocation<T, R> implements Invocation<T, R>, InnerOwner<T, 
         break;
       }
       takeInput(this, entry, input);
-      // A call still running after fn returned is timed from here; one that ended synchronously took 0.
-      if (probe !== null && entry.running !== null && entry.state === EntryState.Running) {
-        entry.calledAt = this.clock.stampDown();
-        probe.timed();
-      }
+      if (probe !== null) this.timeCall(entry);
     } while ((entry.state as EntryState) === EntryState.RetryNow);
     this.invoking = outer;
   }
 
+  // The rare paths of `run` and of the inner's end are methods of their own, so that the
+  // per-element path stays small enough for V8 to inline whole (see docs/architecture.md).
+
+  private threw(entry: Entry<T, R>, error: unknown): void {
+    if (entry.calledAt >= 0) this.ended(entry);
+    this.sink.attemptFailed(entry, error);
+  }
+
+  /** A call still running after fn returned is timed from here; one that ended synchronously took 0. */
+  private timeCall(entry: Entry<T, R>): void {
+    if (entry.running !== null && entry.state === EntryState.Running) {
+      entry.calledAt = this.clock.stampDown();
+      this.probe!.timed();
+    }
+  }
+
   innerCompleted(entry: Entry<T, R>): void {
     entry.running = null;
-    this.ended(entry);
+    if (entry.calledAt >= 0) this.ended(entry);
     this.sink.attemptCompleted(entry);
   }
 
   innerErrored(entry: Entry<T, R>, error: unknown): void {
     entry.running = null;
-    this.ended(entry);
+    if (entry.calledAt >= 0) this.ended(entry);
     this.sink.attemptFailed(entry, error);
   }
 
@@ -89,11 +100,9 @@ export class ElementInvocation<T, R> implements Invocation<T, R>, InnerOwner<T, 
     this.sink.invalidInput(error);
   }
 
-  /** Records the latency of a call that outlived its fn call. */
+  /** Records the latency of a call that outlived its fn call (`calledAt` is set). */
   private ended(entry: Entry<T, R>): void {
-    if (entry.calledAt >= 0) {
-      this.probe!.callEnded(Math.max(0, this.clock.shareable() - entry.calledAt));
-      entry.calledAt = -1;
-    }
+    this.probe!.callEnded(Math.max(0, this.clock.shareable() - entry.calledAt));
+    entry.calledAt = -1;
   }
 }

@@ -58,10 +58,12 @@ export class Deadlines<T, R> {
   /** Adds an entry whose first call is starting. */
   track(entry: Entry<T, R>): void {
     this.list.append(entry);
-    if (this.stamps) {
-      this.unstamped[this.unstampedCount++] = entry;
-      if (this.unstampedCount === STAMP_BATCH) this.stamp();
-    }
+    if (this.stamps) this.toStamp(entry);
+  }
+
+  private toStamp(entry: Entry<T, R>): void {
+    this.unstamped[this.unstampedCount++] = entry;
+    if (this.unstampedCount === STAMP_BATCH) this.stamp();
   }
 
   /** Removes an entry that finished, failed for good or timed out. */
@@ -72,7 +74,10 @@ export class Deadlines<T, R> {
   /** Stamps the starts not yet stamped, now or (inside a Promise settlement) at the end of the burst. */
   endOfBurst(): void {
     // The common case, once per drain loop: nothing to stamp and no shared reading to retire.
-    if (this.unstampedCount === 0 && this.clock.sharesLeft === 0) return;
+    if (this.unstampedCount !== 0 || this.clock.sharesLeft !== 0) this.endBurst();
+  }
+
+  private endBurst(): void {
     if (this.clock.endOfBurst(this.unstampedCount > 0)) this.stampPending();
   }
 

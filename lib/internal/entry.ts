@@ -34,6 +34,11 @@ export class Results<R> {
   constructor(readonly values: R[]) {}
 }
 
+/** Emits values one by one, stopping if `out` closes meanwhile. */
+function emitEach<R>(values: readonly R[], out: { next(value: R): void; readonly closed: boolean }): void {
+  for (let i = 0; i < values.length && !out.closed; i++) out.next(values[i]);
+}
+
 /** An abort that happened before anyone read the signal: its reason, kept until the first read. */
 class AbortedEarly {
   constructor(readonly reason: unknown) {}
@@ -117,10 +122,8 @@ export class Entry<T, R> implements ListNode<Entry<T, R>>, QueueNode<Entry<T, R>
   /** Hands the result to `out` value by value, stopping if `out` closes meanwhile (a `take`). */
   emitTo(out: { next(value: R): void; readonly closed: boolean }): void {
     const result = this.result;
-    if (result === NO_RESULT) return;
-    if (!(result instanceof Results)) return out.next(result);
-    const { values } = result;
-    for (let i = 0; i < values.length && !out.closed; i++) out.next(values[i]);
+    if (result instanceof Results) emitEach(result.values, out);
+    else if (result !== NO_RESULT) out.next(result);
   }
 
   /** A copy of the result as an array, for `ifResult` (which may not change what is emitted). */

@@ -42,36 +42,43 @@ export function dropInput(input: unknown): void {
  */
 export function takeInput<T, R>(owner: InnerOwner<T, R>, entry: Entry<T, R>, input: ObservableInput<R>): void {
   // Classify first: each look may throw (a getter, a revoked Proxy), and counts as a failed take.
-  let then: unknown;
+  let kind: unknown;
   try {
-    if (input instanceof Observable) {
-      subscribeInner(owner, entry, input);
-      return;
-    }
-    if (Array.isArray(input)) then = ARRAY;
-    else if (input !== null && (typeof input === 'object' || typeof input === 'function')) {
-      then = (input as PromiseLike<R>).then;
-    }
+    kind = classify(input);
   } catch (error) {
     owner.innerErrored(entry, error);
     return;
   }
-  if (then === ARRAY) {
-    // Reading the items may throw too (a getter, a Proxy's trap): a failed take.
-    try {
-      entry.addAll(input as ArrayLike<R>);
-    } catch (error) {
-      entry.resetResult();
-      owner.innerErrored(entry, error);
-      return;
-    }
-    owner.innerCompleted(entry);
-  } else if (typeof then === 'function') {
-    takeThenable(owner, entry, input as PromiseLike<R>, then as PromiseLike<R>['then']);
-  } else takeOther(owner, entry, input);
+  if (kind === OBSERVABLE) subscribeInner(owner, entry, input as Observable<R>);
+  else if (kind === ARRAY) takeArray(owner, entry, input as ArrayLike<R>);
+  else if (typeof kind === 'function') takeThenable(owner, entry, input as PromiseLike<R>, kind as PromiseLike<R>['then']);
+  else takeOther(owner, entry, input);
 }
 
-/** Stands for "an array" in takeInput's classification. */
+/** OBSERVABLE, ARRAY, a thenable's `then` function, or anything else (left to `from`). */
+function classify(input: unknown): unknown {
+  if (input instanceof Observable) return OBSERVABLE;
+  if (Array.isArray(input)) return ARRAY;
+  if (input !== null && (typeof input === 'object' || typeof input === 'function')) {
+    return (input as PromiseLike<unknown>).then;
+  }
+  return undefined;
+}
+
+/** Takes an array's items as the whole result; reading them may throw too (a getter, a Proxy's trap). */
+function takeArray<T, R>(owner: InnerOwner<T, R>, entry: Entry<T, R>, input: ArrayLike<R>): void {
+  try {
+    entry.addAll(input);
+  } catch (error) {
+    entry.resetResult();
+    owner.innerErrored(entry, error);
+    return;
+  }
+  owner.innerCompleted(entry);
+}
+
+/** Stand for "an Observable" and "an array" in takeInput's classification. */
+const OBSERVABLE = {};
 const ARRAY = {};
 
 function subscribeInner<T, R>(owner: InnerOwner<T, R>, entry: Entry<T, R>, input: Observable<R>): void {
@@ -108,12 +115,28 @@ function takeThenable<T, R>(
   try {
     then.call(
       thenable,
-      (value) => settle(owner, entry, made, true, value),
-      (error: unknown) => settle(owner, entry, made, false, error),
+      // Fulfilment runs once per element, so its path is written out here rather than shared with
+      // rejection: one frame less, and no try/finally, keeps it small enough for V8 to inline the
+      // engine's whole per-element path behind it (bench scenario B: 9 % of its time, 2026-11-30).
+      (value) => {
+        if (entry.running !== PENDING_PROMISE || madeBy(entry) !== made) return;
+        entry.running = null;
+        entry.add(value);
+        const { clock } = owner;
+        const outerSettling = clock.settling;
+        // Settled in a microtask: further settlements are likely queued behind this one, and
+        // clock work may wait for the end of their burst. One inside `then` is not one. (Only a
+        // subscriber under rxjs's deprecated synchronous error handling can throw through here,
+        // and then the clock merely keeps deferring its reads to the end of bursts: never early.)
+        clock.settling = !inThen;
+        owner.innerCompleted(entry);
+        clock.settling = outerSettling;
+      },
+      (error: unknown) => rejected(owner, entry, made, error),
     );
   } catch (error) {
     // A+ 2.3.3.3.4: a throw from `then` rejects, unless a callback was called first.
-    settle(owner, entry, made, false, error);
+    rejected(owner, entry, made, error);
   } finally {
     inThen = outer;
   }
@@ -125,21 +148,17 @@ function madeBy<T, R>(entry: Entry<T, R>): number {
 }
 
 /**
- * A thenable settled. It counts once, for the attempt (or fallback) that made it, and only if
- * nothing stopped it meanwhile: a Promise cannot be cancelled, only ignored.
+ * A thenable rejected (or its `then` threw). It counts once, for the attempt (or fallback) that
+ * made it, and only if nothing stopped it meanwhile: a Promise cannot be cancelled, only ignored.
  */
-function settle<T, R>(owner: InnerOwner<T, R>, entry: Entry<T, R>, made: number, ok: boolean, outcome: unknown): void {
+function rejected<T, R>(owner: InnerOwner<T, R>, entry: Entry<T, R>, made: number, error: unknown): void {
   if (entry.running !== PENDING_PROMISE || madeBy(entry) !== made) return;
   entry.running = null;
-  if (ok) entry.add(outcome as R);
   const { clock } = owner;
-  // Settled in a microtask: further settlements are likely queued behind this one, and clock
-  // work may wait for the end of their burst. A thenable that settles inside `then` is not one.
   const outer = clock.settling;
   clock.settling = !inThen;
   try {
-    if (ok) owner.innerCompleted(entry);
-    else owner.innerErrored(entry, outcome);
+    owner.innerErrored(entry, error);
   } finally {
     clock.settling = outer;
   }

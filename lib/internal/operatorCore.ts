@@ -12,6 +12,9 @@ import { DROPPED, OVERFLOW } from './inputBuffer.js';
 import type { RetrySink } from './retry.js';
 import type { SourceSink } from './subscribers.js';
 
+/** What `sort` returns for a value that starts no call (a barrier, or the output ended). */
+const STARTS_NOTHING: unique symbol = Symbol('starts nothing');
+
 /**
  * The operator core (Flink's AsyncWaitOperator), one per subscription: it admits source values
  * as entries while the admission policy allows and buffers the rest in arrival order, hands
@@ -51,19 +54,22 @@ export class OperatorCore<T, R>
     // A value that arrives once the output has ended (a downstream error handler feeding the
     // source, before rxjs unsubscribes it) starts nothing.
     if (this.status !== 'active' || this.out.closed) return;
-    const { input, admission, queue, probe } = this.parts;
-    if (this.draining || !admission.admits(queue.size)) {
-      // Values that the running drain loop will start (slots are free) do not count as waiting.
-      const outcome = input.push(value, Math.max(0, admission.room(queue.size)));
-      if (outcome === OVERFLOW)
-        this.fail(new BufferOverflowError(this.options.operator, input.bufferSize, input.received, queue.size));
-      else if (outcome === DROPPED && probe !== null) probe.dropped();
-      return;
-    }
+    const { input, admission, queue } = this.parts;
+    if (this.draining || !admission.admits(queue.size)) return this.buffer(value);
     // Outside a drain loop nothing is buffered unless no slot is free, so this value starts now.
     this.draining = true;
     this.start(value, input.receive());
     this.drainLoop();
+  }
+
+  /** Keeps a value that cannot start now, applying the buffer's overflow policy. */
+  private buffer(value: T): void {
+    const { input, admission, queue, probe } = this.parts;
+    // Values that the running drain loop will start (slots are free) do not count as waiting.
+    const outcome = input.push(value, Math.max(0, admission.room(queue.size)));
+    if (outcome === OVERFLOW)
+      this.fail(new BufferOverflowError(this.options.operator, input.bufferSize, input.received, queue.size));
+    else if (outcome === DROPPED && probe !== null) probe.dropped();
   }
 
   sourceError(error: unknown): void {
@@ -81,25 +87,41 @@ export class OperatorCore<T, R>
   private start(value: T, index: number): void {
     const { options, parts } = this;
     let key: unknown;
-    try {
-      if (options.isBarrier !== null && options.isBarrier(value)) {
-        if (this.out.closed) return;
-        parts.invocation.flush('barrier');
-        return parts.queue.pushBarrier(Entry.barrier<T, R>(value, index));
-      }
-      if (options.key !== null) key = options.key(value);
-      // The user's isBarrier or key may have ended the output: then nothing may start.
-      if (this.out.closed) return;
-    } catch (error) {
-      // Listed as in flight while the output fails, so that the pending inputs still name it.
-      parts.deadlines.list.append(new Entry<T, R>(value, index, undefined));
-      this.fail(error);
-      return;
+    if (options.isBarrier !== null || options.key !== null) {
+      key = this.sort(value, index);
+      if (key === STARTS_NOTHING) return;
     }
     const entry = new Entry<T, R>(value, index, key);
     if (parts.probe !== null) parts.probe.started();
     parts.queue.push(entry);
     parts.invocation.submit(entry);
+  }
+
+  /**
+   * Runs the user's isBarrier and key for a value about to start: queues it if it is a barrier,
+   * and returns its key, or STARTS_NOTHING when no call may start for it. Apart from `start`, so
+   * that the per-element path stays small enough for V8 to inline whole (see docs/architecture.md).
+   */
+  private sort(value: T, index: number): unknown {
+    const { options, parts } = this;
+    let key: unknown;
+    try {
+      if (options.isBarrier !== null && options.isBarrier(value)) {
+        if (this.out.closed) return STARTS_NOTHING;
+        parts.invocation.flush('barrier');
+        parts.queue.pushBarrier(Entry.barrier<T, R>(value, index));
+        return STARTS_NOTHING;
+      }
+      if (options.key !== null) key = options.key(value);
+      // The user's isBarrier or key may have ended the output: then nothing may start.
+      if (this.out.closed) return STARTS_NOTHING;
+    } catch (error) {
+      // Listed as in flight while the output fails, so that the pending inputs still name it.
+      parts.deadlines.list.append(new Entry<T, R>(value, index, undefined));
+      this.fail(error);
+      return STARTS_NOTHING;
+    }
+    return key;
   }
 
   private drain(): void {
@@ -125,17 +147,22 @@ export class OperatorCore<T, R>
     this.draining = false;
     parts.deadlines.endOfBurst();
     if (this.sourceDone) this.completeIfDrained();
-    // A pull source reads as many more values as there is room for.
-    else if (parts.demand !== null && !out.closed) parts.demand.request(admission.room(queue.size) - input.length);
+    else if (parts.demand !== null) this.requestMore();
+  }
+
+  /** A pull source reads as many more values as there is room for. */
+  private requestMore(): void {
+    const { admission, queue, input, demand } = this.parts;
+    if (!this.out.closed) demand!.request(admission.room(queue.size) - input.length);
   }
 
   private emit(entry: Entry<T, R>): void {
-    const { out, parts } = this;
-    if (parts.probe !== null) {
-      if (entry.state === EntryState.Barrier) parts.probe.barrier();
-      else parts.probe.emitted();
+    const { probe } = this.parts;
+    if (probe !== null) {
+      if (entry.state === EntryState.Barrier) probe.barrier();
+      else probe.emitted();
     }
-    entry.emitTo(out);
+    entry.emitTo(this.out);
   }
 
   /** The one completion predicate: the source is done and nothing is held or buffered. */
@@ -168,13 +195,15 @@ export class OperatorCore<T, R>
   }
 
   attemptCompleted(entry: Entry<T, R>): void {
-    if (this.retried(entry, false, undefined)) return;
+    // Tested here, not in `retried`, so that without retry the per-element path stays small
+    // enough for V8 to inline whole (see docs/architecture.md).
+    if (this.parts.retry !== null && this.retried(entry, false, undefined)) return;
     this.parts.deadlines.untrack(entry);
     this.finish(entry);
   }
 
   attemptFailed(entry: Entry<T, R>, error: unknown): void {
-    if (this.retried(entry, true, error)) return;
+    if (this.parts.retry !== null && this.retried(entry, true, error)) return;
     const { onError } = this.options;
     entry.abort(error);
     // An abort listener may have ended the output.
@@ -195,8 +224,8 @@ export class OperatorCore<T, R>
    * predicate or delay function that throws fails the output (that too counts as taken).
    */
   private retried(entry: Entry<T, R>, failed: boolean, error: unknown): boolean {
-    const { retry, deadlines, invocation, probe } = this.parts;
-    if (retry === null) return false;
+    const { deadlines, invocation, probe } = this.parts;
+    const retry = this.parts.retry!;
     let ms: number;
     try {
       ms = retry.decide(entry, failed, error);
