@@ -51,7 +51,8 @@ export function takeInput<T, R>(owner: InnerOwner<T, R>, entry: Entry<T, R>, inp
   }
   if (kind === OBSERVABLE) subscribeInner(owner, entry, input as Observable<R>);
   else if (kind === ARRAY) takeArray(owner, entry, input as ArrayLike<R>);
-  else if (typeof kind === 'function') takeThenable(owner, entry, input as PromiseLike<R>, kind as PromiseLike<R>['then']);
+  else if (typeof kind === 'function')
+    takeThenable(owner, entry, input as PromiseLike<R>, kind as PromiseLike<R>['then']);
   else takeOther(owner, entry, input);
 }
 
