@@ -140,6 +140,25 @@ describe.each(operators)('%s: fault kinds', (_name, operator) => {
       return Promise.resolve().then(() => expect(log).toEqual({ values: ['A'], error: undefined, completed: true }));
     });
 
+    it('a native Promise with a then of its own is taken through that then, read once (Promises/A+ 2.3.3.1)', async () => {
+      const promise = Promise.resolve('native') as Promise<string> & { then: Promise<string>['then'] };
+      let reads = 0;
+      let calls = 0;
+      const own: Promise<string>['then'] = function (this: Promise<string>, ...args) {
+        calls++;
+        return Promise.prototype.then.apply(this, args as never) as never;
+      };
+      // A getter, so that reads are counted: the engine reads `then` once, then calls what it read.
+      Object.defineProperty(promise, 'then', {
+        get: () => {
+          reads++;
+          return own;
+        },
+      });
+      const values = await collect(of('a').pipe(operator(() => promise)));
+      expect({ values, reads, calls }).toEqual({ values: ['native'], reads: 1, calls: 1 });
+    });
+
     it('something that is no ObservableInput still errors the output (a bug in fn, not a failed call)', () => {
       const { log, observer } = record<string>();
       of('a')

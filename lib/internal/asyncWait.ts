@@ -1,7 +1,7 @@
 import { Observable, type OperatorFunction } from 'rxjs';
 import { assemble, type EngineExtensions, type OutputMode } from './assemble.js';
 import type { AsyncWaitOptions } from './options.js';
-import { keepEngineShapes, type OperatorFactory } from './resident.js';
+import { keepEngineShapes } from './resident.js';
 import { SourceSubscriber } from './subscribers.js';
 
 export type { OutputMode } from './assemble.js';
@@ -14,7 +14,7 @@ export function asyncWait<T, R>(
 ): OperatorFunction<T, R> {
   return (source) =>
     new Observable<R>((out) => {
-      keepEngineShapes(asyncWait as OperatorFactory);
+      keepEngineShapes(asyncWait);
       const core = assemble(out, options, mode, extensions);
       const subscriber = new SourceSubscriber<T>(core);
       // Added before subscribing, so that a source that errors synchronously still finds the teardown.

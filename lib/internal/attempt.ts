@@ -69,7 +69,7 @@ export class ElementInvocation<T, R> implements Invocation<T, R>, InnerOwner<T, 
   }
 
   // The rare paths of `run` and of the inner's end are methods of their own, so that the
-  // per-element path stays small enough for V8 to inline whole (see docs/architecture.md).
+  // code every element runs stays small: V8 inlines by bytecode size (docs/architecture.md).
 
   private threw(entry: Entry<T, R>, error: unknown): void {
     if (entry.calledAt >= 0) this.ended(entry);

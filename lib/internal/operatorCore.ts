@@ -100,7 +100,7 @@ export class OperatorCore<T, R>
   /**
    * Runs the user's isBarrier and key for a value about to start: queues it if it is a barrier,
    * and returns its key, or STARTS_NOTHING when no call may start for it. Apart from `start`, so
-   * that the per-element path stays small enough for V8 to inline whole (see docs/architecture.md).
+   * that the code every element runs stays small: V8 inlines by bytecode size (docs/architecture.md).
    */
   private sort(value: T, index: number): unknown {
     const { options, parts } = this;
@@ -196,7 +196,7 @@ export class OperatorCore<T, R>
 
   attemptCompleted(entry: Entry<T, R>): void {
     // Tested here, not in `retried`, so that without retry the per-element path stays small
-    // enough for V8 to inline whole (see docs/architecture.md).
+    // enough to inline (V8 inlines by bytecode size; docs/architecture.md).
     if (this.parts.retry !== null && this.retried(entry, false, undefined)) return;
     this.parts.deadlines.untrack(entry);
     this.finish(entry);

@@ -1,6 +1,8 @@
 import { Observable, type Subscriber } from 'rxjs';
 import type { Admission } from './admission.js';
 import { assemble, type CoreParts, type OutputMode } from './assemble.js';
+import { asyncWait } from './asyncWait.js';
+import { keepEngineShapes } from './resident.js';
 import { argumentError } from './describe.js';
 import type { AsyncFunction, AsyncWaitConfig } from '../types.js';
 import { parseOptions, type AsyncWaitOptions } from './options.js';
@@ -29,6 +31,8 @@ export function assemblePull<T, R>(
   mode: OutputMode,
   admission?: (parts: CoreParts<T, R>) => Admission,
 ): PullRun<T> {
+  // The push operators' resident subscriptions keep the engine's shared classes (resident.ts).
+  keepEngineShapes(asyncWait);
   let parts!: CoreParts<T, R>;
   let reader!: PullReader<T>;
   const core = assemble(out, options, mode, {

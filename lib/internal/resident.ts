@@ -28,6 +28,11 @@ export type OperatorFactory = (
  */
 let residents: Subscription[] | null = null;
 
+/** How many resident subscriptions there are (0 before the first subscription, then 2): for tests. */
+export function residentCount(): number {
+  return residents === null ? 0 : residents.filter((subscription) => !subscription.closed).length;
+}
+
 /** Makes the resident subscriptions once; later calls do nothing. */
 export function keepEngineShapes(operate: OperatorFactory): void {
   if (residents !== null) return;
