@@ -159,6 +159,19 @@ describe.each(operators)('%s: fault kinds', (_name, operator) => {
       expect({ values, reads, calls }).toEqual({ values: ['native'], reads: 1, calls: 1 });
     });
 
+    it('a native Promise whose then getter answers the intrinsic once is read once (Promises/A+ 2.3.3.1)', async () => {
+      let reads = 0;
+      const promise = Promise.resolve('once');
+      Object.defineProperty(promise, 'then', {
+        get: () => {
+          if (reads++ === 0) return Promise.prototype.then;
+          throw new Error('read twice');
+        },
+      });
+      const values = await collect(of('a').pipe(operator(() => promise)));
+      expect({ values, reads }).toEqual({ values: ['once'], reads: 1 });
+    });
+
     it('something that is no ObservableInput still errors the output (a bug in fn, not a failed call)', () => {
       const { log, observer } = record<string>();
       of('a')

@@ -50,15 +50,20 @@ export function takeInput<T, R>(owner: InnerOwner<T, R>, entry: Entry<T, R>, inp
     return;
   }
   if (kind === OBSERVABLE) subscribeInner(owner, entry, input as Observable<R>);
+  else if (kind === PROMISE) takeThenable(owner, entry, input as PromiseLike<R>, null);
   else if (kind === ARRAY) takeArray(owner, entry, input as ArrayLike<R>);
   else if (typeof kind === 'function')
     takeThenable(owner, entry, input as PromiseLike<R>, kind as PromiseLike<R>['then']);
   else takeOther(owner, entry, input);
 }
 
-/** OBSERVABLE, ARRAY, a thenable's `then` function, or anything else (left to `from`). */
+/**
+ * OBSERVABLE, PROMISE (a native Promise of this realm, whose `then` is not read here), ARRAY, a
+ * thenable's `then` function, or anything else (left to `from`).
+ */
 function classify(input: unknown): unknown {
   if (input instanceof Observable) return OBSERVABLE;
+  if (input instanceof Promise) return PROMISE;
   if (Array.isArray(input)) return ARRAY;
   if (input !== null && (typeof input === 'object' || typeof input === 'function')) {
     return (input as PromiseLike<unknown>).then;
@@ -78,8 +83,9 @@ function takeArray<T, R>(owner: InnerOwner<T, R>, entry: Entry<T, R>, input: Arr
   owner.innerCompleted(entry);
 }
 
-/** Stand for "an Observable" and "an array" in takeInput's classification. */
+/** Stand for "an Observable", "a native Promise" and "an array" in takeInput's classification. */
 const OBSERVABLE = {};
+const PROMISE = {};
 const ARRAY = {};
 
 function subscribeInner<T, R>(owner: InnerOwner<T, R>, entry: Entry<T, R>, input: Observable<R>): void {
@@ -105,7 +111,8 @@ function takeThenable<T, R>(
   owner: InnerOwner<T, R>,
   entry: Entry<T, R>,
   thenable: PromiseLike<R>,
-  then: PromiseLike<R>['then'],
+  /** The thenable's `then` as read while classifying it; null for a native Promise (not read yet). */
+  then: PromiseLike<R>['then'] | null,
 ): void {
   entry.running = PENDING_PROMISE;
   // Which attempt (or fallback) made the thenable, in one number, so that the two callbacks
@@ -120,9 +127,10 @@ function takeThenable<T, R>(
     const { clock } = owner;
     const outerSettling = clock.settling;
     // Settled in a microtask: further settlements are likely queued behind this one, and clock
-    // work may wait for the end of their burst. One inside `then` is not one. (Only a subscriber
-    // under rxjs's deprecated synchronous error handling can throw through here, and then the
-    // clock merely keeps deferring its reads to the end of bursts: never early.)
+    // work may wait for the end of their burst. One inside `then` is not one. (Only a downstream
+    // that throws out of `next`, a raw Subscriber or rxjs's deprecated synchronous error
+    // handling, can throw through here; the clock then keeps deferring its reads to the end of
+    // bursts, never early.)
     clock.settling = !inThen;
     owner.innerCompleted(entry);
     clock.settling = outerSettling;
@@ -131,12 +139,12 @@ function takeThenable<T, R>(
   const outer = inThen;
   inThen = true;
   try {
-    // The intrinsic `then` of a native Promise is called as a method, which V8 runs as its fast
-    // builtin; through `call` it costs about 90 more instructions per element (cachegrind, bench
-    // scenario B's workload, 2026-11-30). That reads `then` a second time, which only a getter
-    // returning the intrinsic could notice. Any other `then`, read once above, is called as read
-    // (Promises/A+ 2.3.3.1 and 2.3.3.3).
-    if (then === PROMISE_THEN) (thenable as Promise<R>).then(fulfilled, failed);
+    // Either way `then` is read once and called on the thenable (Promises/A+ 2.3.3.1, 2.3.3.3).
+    // A native Promise's is read by the method call itself, which V8 runs as its fast builtin:
+    // through `Function.prototype.call` it cost about 90 more instructions per element
+    // (cachegrind, bench scenario B's workload, 2026-11-30). A `then` that is not a function
+    // throws here, and that is a rejection like any other throw while taking the input.
+    if (then === null) (thenable as Promise<R>).then(fulfilled, failed);
     else then.call(thenable, fulfilled, failed);
   } catch (error) {
     // A+ 2.3.3.3.4: a throw from `then` rejects, unless a callback was called first.
@@ -145,9 +153,6 @@ function takeThenable<T, R>(
     inThen = outer;
   }
 }
-
-/** The intrinsic `Promise.prototype.then`, to know a native Promise's `then` when it is read. */
-const PROMISE_THEN = Promise.prototype.then;
 
 /** The attempt and state of an entry as one number (states are below 8). */
 function madeBy<T, R>(entry: Entry<T, R>): number {

@@ -119,4 +119,64 @@ describe('Fifo memory', () => {
     expect(fifo.slots).toBeLessThanOrEqual(3 * 1024);
     expect(fifo.slots).toBeGreaterThanOrEqual(1000);
   });
+
+  it.each([17, 100, 1000, 5000])(
+    'allocates nothing while a backlog of %i stays steady, and keeps the order',
+    (backlog) => {
+      const fifo = new Fifo<number>();
+      // The segments it holds, read through its private fields: a new one would be an allocation.
+      const segments = new Set<unknown>();
+      const look = () => {
+        const inside = fifo as unknown as { head: unknown; tail: unknown; spare: unknown };
+        for (const segment of [inside.head, inside.tail, inside.spare]) if (segment !== null) segments.add(segment);
+      };
+      let next = 0;
+      let pushed = 0;
+      let outOfOrder = 0;
+      for (; pushed < backlog; pushed++) fifo.push(pushed);
+      const cycle = (times: number) => {
+        for (let i = 0; i < times; i++) {
+          fifo.push(pushed++);
+          if (fifo.shift() !== next++) outOfOrder++;
+          look();
+        }
+      };
+      cycle(20_000); // warm-up: segments grow to their steady sizes
+      const warm = segments.size;
+      cycle(200_000);
+      expect({ outOfOrder, length: fifo.length, segments: segments.size }).toEqual({
+        outOfOrder: 0,
+        length: backlog,
+        segments: warm,
+      });
+    },
+  );
+
+  it('holds fewer than 1,024 slots once empty, whatever bursts it had', () => {
+    const fifo = new Fifo<number>();
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    let worst = 0;
+    // A burst of 1,000 churned past a segment boundary leaves a 1,024-slot spare beside a
+    // 512-slot head: both must go once empty.
+    for (let i = 0; i < 1000; i++) fifo.push(i);
+    for (let i = 0; i < 1050; i++) {
+      fifo.push(i);
+      fifo.shift();
+    }
+    while (fifo.length > 0) fifo.shift();
+    worst = fifo.slots;
+    for (let burst = 0; burst < 200; burst++) {
+      const size = Math.floor(random() * 3000);
+      for (let i = 0; i < size; i++) fifo.push(i);
+      // Churn at the peak, then drain to empty.
+      for (let i = 0; i < Math.floor(random() * 2000); i++) {
+        fifo.push(i);
+        fifo.shift();
+      }
+      while (fifo.length > 0) fifo.shift();
+      worst = Math.max(worst, fifo.slots);
+    }
+    expect(worst).toBeLessThan(1024);
+  });
 });

@@ -26,7 +26,8 @@ class Segment<T> {
  * holds each time it doubles, which was a tenth of the time of a flooded operator (the profile of
  * bench scenario B, 2026-11-30). A drained segment is kept as a spare for the next one needed,
  * so a steady backlog allocates nothing, and a backlog that shrinks holds at most its size plus
- * two segments: memory follows the backlog down without copying.
+ * two segments: memory follows the backlog down without copying. Empty, it holds fewer than
+ * MAX_SEGMENT slots.
  */
 export class Fifo<T> {
   /** The segment holding the oldest item, and the next slot to shift from it. */
@@ -66,13 +67,17 @@ export class Fifo<T> {
       this.head = head.next!;
       this.headIndex = 0;
       head.next = null;
-      this.spare = head;
+      // The larger of the two is kept: growth makes segments larger, and a steady backlog then
+      // cycles through segments of one size without allocating.
+      if (this.spare === null || this.spare.items.length < head.items.length) this.spare = head;
       head = this.head;
     }
     if (this.count === 0) {
-      // Empty: head and tail are one segment; start it over. A large one is given back, so that
-      // an idle subscription does not keep the storage of the largest burst it ever had.
-      if (head.items.length >= MAX_SEGMENT) this.clear();
+      // Empty: head and tail are one segment; start it over. Large storage (the segment and the
+      // spare together) is given back, so that an idle subscription keeps under MAX_SEGMENT
+      // slots, not the storage of the largest burst it ever had.
+      const spareSlots = this.spare === null ? 0 : this.spare.items.length;
+      if (head.items.length + spareSlots >= MAX_SEGMENT) this.clear();
       else this.headIndex = this.tailIndex = 0;
     }
     return item;
