@@ -10,7 +10,8 @@
 // (count with RUNS=12 − count with RUNS=2) / 10 is one subscription's cost. DIR is a checkout
 // whose dist/cjs to load (default: this one, after `npm run build`); N sets the elements per
 // subscription (default 200,000); KEEP=1 keeps one extra subscription open throughout, so that
-// V8 keeps its hidden classes whichever engine is measured. For instructions per function, run
+// V8 keeps its hidden classes whichever engine is measured; MONITOR=1 watches each subscription
+// with an AsyncWaitMonitor (scenario H's question). For instructions per function, run
 // valgrind --tool=callgrind --dump-instr=yes with node --perf-basic-prof and map the addresses
 // to the /tmp/perf-<pid>.map that V8 writes.
 import { createRequire } from 'node:module';
@@ -40,7 +41,11 @@ for (let r = 0; r < runs; r++) {
   globalThis.gc?.();
   await new Promise((done, fail) =>
     from(input)
-      .pipe(lib[operator](fn, undefined, 100))
+      .pipe(
+        process.env.MONITOR
+          ? lib[operator](fn, { capacity: 100, monitor: new lib.AsyncWaitMonitor() })
+          : lib[operator](fn, undefined, 100),
+      )
       .subscribe({ next: (v) => sink.next(v), error: fail, complete: done }),
   );
   sink.verify(operator, n);

@@ -346,3 +346,21 @@ describe('AsyncWaitMonitor: live figures', () => {
     });
   });
 });
+
+describe('oldestPendingAge in real time, without a timeout (start times from a shared reading)', () => {
+  it('is never short: at least the time since the element started', async () => {
+    const monitor = new AsyncWaitMonitor<number>();
+    const source = new Subject<number>();
+    const subscription = source.pipe(orderedWait(() => new Promise<never>(() => {}), { monitor })).subscribe();
+    const started = performance.now();
+    source.next(1);
+    // Many starts in the same job share readings; the age must still cover each one.
+    for (let i = 2; i < 40; i++) source.next(i);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const elapsed = performance.now() - started;
+    const age = monitor.figures.oldestPendingAge;
+    subscription.unsubscribe();
+    // Within the clock's whole-millisecond stamps (this test's own reading is on another epoch).
+    expect(age).toBeGreaterThanOrEqual(elapsed - 1);
+  });
+});

@@ -55,6 +55,15 @@ export class Clock {
     this.burstEndWork?.();
   };
 
+  /** The reading `jobReading` shares, how many more calls may share it, and its retirement. */
+  private jobShared = 0;
+  private jobSharesLeft = 0;
+  private jobEndQueued = false;
+  private readonly endJob = (): void => {
+    this.jobEndQueued = false;
+    this.jobSharesLeft = 0;
+  };
+
   constructor(scheduler: SchedulerLike) {
     this.source = monotonic !== null && readsWallClock(scheduler) ? monotonic : scheduler;
     this.epoch = this.source.now();
@@ -72,6 +81,31 @@ export class Clock {
    */
   stampOf(now: number): number {
     return this.source === monotonic ? Math.ceil(now) : now;
+  }
+
+  /** A reading to keep in an entry, rounded down (an age or a latency from it is then never short). */
+  stampDownOf(now: number): number {
+    return this.source === monotonic ? Math.floor(now) : now;
+  }
+
+  /**
+   * A reading shared by up to CLOCK_SHARE calls within one job, retired when the microtasks
+   * queued before it was taken have run (so never across a timer or an I/O callback): for start
+   * times that only the monitor's ages read. It may be a little earlier than the start it
+   * stamps, so an age is never short. Not for deadlines, which must never be early.
+   */
+  jobReading(): number {
+    if (this.jobSharesLeft > 0) {
+      this.jobSharesLeft--;
+      return this.jobShared;
+    }
+    this.jobSharesLeft = CLOCK_SHARE - 1;
+    if (!this.jobEndQueued) {
+      this.jobEndQueued = true;
+      // A then() on a settled Promise, not queueMicrotask: Node wraps the latter for async hooks.
+      void RESOLVED.then(this.endJob);
+    }
+    return (this.jobShared = this.now());
   }
 
   /** Like `stamp`, rounded down: a call's start for its latency, which is then never short. */
