@@ -110,8 +110,7 @@ export class Clock {
 
   /** Like `stamp`, rounded down: a call's start for its latency, which is then never short. */
   stampDown(): number {
-    const now = this.shareable();
-    return this.source === monotonic ? Math.floor(now) : now;
+    return this.stampDownOf(this.shareable());
   }
 
   /** A reading shared by up to CLOCK_SHARE events of one burst, for latency figures. */

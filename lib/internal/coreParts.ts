@@ -30,3 +30,8 @@ export interface Demand {
   /** There is room for `count` more values (beyond those already requested and not yet received). */
   request(count: number): void;
 }
+
+/** How many more source values a pull source may be asked for: the admission's room, less what is buffered. */
+export function roomToRead<T, R>(parts: CoreParts<T, R>): number {
+  return parts.admission.room(parts.queue.size) - parts.input.length;
+}

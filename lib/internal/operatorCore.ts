@@ -5,11 +5,12 @@ import { AsyncTimeoutError, BufferOverflowError, teardownReason } from './errors
 import type { FallbackSink } from './fallbacks.js';
 import type { AttemptSink } from './invocation.js';
 import type { WatchedSubscription } from './monitorProtocol.js';
-import type { CoreParts } from './coreParts.js';
+import { roomToRead, type CoreParts } from './coreParts.js';
 import type { AsyncWaitOptions } from './options.js';
 import { monitorView, reportEnd } from './monitorView.js';
 import { DROPPED, OVERFLOW } from './inputBuffer.js';
 import type { RetrySink } from './retry.js';
+import { BARRIER, sortValue } from './sortValue.js';
 import type { SourceSink } from './subscribers.js';
 
 /** What `sort` returns for a value that starts no call (a barrier, or the output ended). */
@@ -48,8 +49,6 @@ export class OperatorCore<T, R>
     return this.out.closed;
   }
 
-  // --- the source -------------------------------------------------------------------------------
-
   sourceValue(value: T): void {
     // A value that arrives once the output has ended (a downstream error handler feeding the
     // source, before rxjs unsubscribes it) starts nothing.
@@ -82,8 +81,6 @@ export class OperatorCore<T, R>
     if (!this.draining) this.completeIfDrained();
   }
 
-  // --- admission and emission -------------------------------------------------------------------
-
   private start(value: T, index: number): void {
     const { options, parts } = this;
     let key: unknown;
@@ -98,30 +95,27 @@ export class OperatorCore<T, R>
   }
 
   /**
-   * Runs the user's isBarrier and key for a value about to start: queues it if it is a barrier,
-   * and returns its key, or STARTS_NOTHING when no call may start for it. Apart from `start`, so
-   * that the code every element runs stays small: V8 inlines by bytecode size (docs/architecture.md).
+   * Sorts a value about to start (sortValue.ts): queues it if it is a barrier, and returns its
+   * key, or STARTS_NOTHING when no call may start for it. Apart from `start`, so that the code
+   * every element runs stays small: V8 inlines by bytecode size (docs/architecture.md).
    */
   private sort(value: T, index: number): unknown {
-    const { options, parts } = this;
+    const { parts } = this;
     let key: unknown;
     try {
-      if (options.isBarrier !== null && options.isBarrier(value)) {
-        if (this.out.closed) return STARTS_NOTHING;
-        parts.invocation.flush('barrier');
-        parts.queue.pushBarrier(Entry.barrier<T, R>(value, index));
-        return STARTS_NOTHING;
-      }
-      if (options.key !== null) key = options.key(value);
-      // The user's isBarrier or key may have ended the output: then nothing may start.
-      if (this.out.closed) return STARTS_NOTHING;
+      key = sortValue(this.options, value);
     } catch (error) {
       // Listed as in flight while the output fails, so that the pending inputs still name it.
       parts.deadlines.list.append(new Entry<T, R>(value, index, undefined));
       this.fail(error);
       return STARTS_NOTHING;
     }
-    return key;
+    // The user's isBarrier or key may have ended the output: then nothing may start.
+    if (this.out.closed) return STARTS_NOTHING;
+    if (key !== BARRIER) return key;
+    parts.invocation.flush('barrier');
+    parts.queue.pushBarrier(Entry.barrier<T, R>(value, index));
+    return STARTS_NOTHING;
   }
 
   private drain(): void {
@@ -147,13 +141,8 @@ export class OperatorCore<T, R>
     this.draining = false;
     parts.deadlines.endOfBurst();
     if (this.sourceDone) this.completeIfDrained();
-    else if (parts.demand !== null) this.requestMore();
-  }
-
-  /** A pull source reads as many more values as there is room for. */
-  private requestMore(): void {
-    const { admission, queue, input, demand } = this.parts;
-    if (!this.out.closed) demand!.request(admission.room(queue.size) - input.length);
+    // A pull source reads as many more values as there is room for.
+    else if (parts.demand !== null && !out.closed) parts.demand.request(roomToRead(parts));
   }
 
   private emit(entry: Entry<T, R>): void {
@@ -188,15 +177,12 @@ export class OperatorCore<T, R>
     if (this.parts.probe !== null) reportEnd(this.parts.probe, this.view, status);
   }
 
-  // --- outcomes ---------------------------------------------------------------------------------
-
   callStarting(entry: Entry<T, R>): void {
     this.parts.deadlines.track(entry);
   }
 
   attemptCompleted(entry: Entry<T, R>): void {
-    // Tested here, not in `retried`, so that without retry the per-element path stays small
-    // enough to inline (V8 inlines by bytecode size; docs/architecture.md).
+    // Tested here, not in `retried`: without retry the per-element path stays small (V8 inlining).
     if (this.parts.retry !== null && this.retried(entry, false, undefined)) return;
     this.parts.deadlines.untrack(entry);
     this.finish(entry);
@@ -294,8 +280,6 @@ export class OperatorCore<T, R>
     this.parts.invocation.settled?.(entry);
     this.drain();
   }
-
-  // --- teardown ---------------------------------------------------------------------------------
 
   /** Stops every call, retry, fallback and timer and aborts every unfinished entry; runs once, with `out`. */
   teardown(): void {

@@ -1,6 +1,7 @@
 import { Observable, type Subscriber } from 'rxjs';
 import type { Admission } from './admission.js';
 import { assemble, type CoreParts, type OutputMode } from './assemble.js';
+import { roomToRead } from './coreParts.js';
 import { asyncWait } from './asyncWait.js';
 import { keepEngineShapes } from './resident.js';
 import { argumentError } from './describe.js';
@@ -45,7 +46,7 @@ export function assemblePull<T, R>(
   out.add(() => core.teardown());
   return {
     reader,
-    request: () => reader.request(parts.admission.room(parts.queue.size) - parts.input.length),
+    request: () => reader.request(roomToRead(parts)),
   };
 }
 
